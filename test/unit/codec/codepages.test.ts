@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,8 @@ import {
   specNamespaceFromLibwbxml,
 } from '../../support/libwbxml-names.js';
 
-const FIXTURES = process.env.EASGATE_FIXTURES_DIR ?? '/work/shared/fixtures';
+// shared/ sits beside the repository checkout, here and in CI's clean clone.
+const FIXTURES = process.env.EASGATE_FIXTURES_DIR ?? fileURLToPath(new URL('../../../../shared/fixtures', import.meta.url));
 const XSD_DIR = join(FIXTURES, 'Interop-TestSuites_xsd');
 const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
 
