@@ -1,0 +1,27 @@
+/**
+ * The ports a command handler may use. Later issues add MailStore, MailSubmit,
+ * CalendarStore and ContactStore here; an adapter implements each, and only
+ * gateway/main.ts decides which.
+ */
+import type { AuthenticatedUser } from './identity.js';
+import type { Clock } from './clock.js';
+import type { StateStore } from './state-store.js';
+
+export interface CommandPorts {
+  readonly state: StateStore;
+  readonly clock: Clock;
+}
+
+/**
+ * Builds the ports for one request. Backend sessions are per user, so the factory
+ * gets the user (and through it the opaque credentials); signal ends with the request.
+ */
+export interface PortsFactory {
+  forRequest(user: AuthenticatedUser, signal: AbortSignal): CommandPorts;
+}
+
+export type { Clock } from './clock.js';
+export type { CredentialVerifier, VerifiedIdentity } from './credential-verifier.js';
+export type { HealthCheck, HealthStatus } from './health-check.js';
+export { BackendCredentials } from './credentials.js';
+export { makeAuthenticatedUser, type AuthenticatedUser } from './identity.js';
