@@ -81,7 +81,12 @@ export class PayloadTooLargeError extends GatewayError {
 /** Missing or wrong credentials. The message names the login at most, never the password. */
 export class AuthenticationError extends GatewayError {
   readonly httpStatus = 401;
-  constructor(readonly reason: 'missing-credentials' | 'malformed-credentials' | 'wrong-credentials', message: string) {
+  constructor(
+    readonly reason: 'missing-credentials' | 'malformed-credentials' | 'wrong-credentials',
+    message: string,
+    /** The normalized login that was refused, for the log line. */
+    readonly login?: string,
+  ) {
     super(message);
   }
   override headers(): Record<string, string> {
