@@ -7,6 +7,6 @@ import { openSqliteStateStore } from './sqlite/index.js';
  * by the composition root (gateway/main.ts) and the operator CLI, which must open the
  * very same store the server uses.
  */
-export async function openStateStore(state: Config['state']): Promise<StateStore> {
-  return openSqliteStateStore({ dataDir: state.dataDir });
+export async function openStateStore(state: Config['state'], opts: { create?: boolean } = {}): Promise<StateStore> {
+  return openSqliteStateStore({ dataDir: state.dataDir, ...opts });
 }

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StateStore, StateStoreOps } from '../../../ports/state-store.js';
@@ -15,6 +15,8 @@ export interface SqliteStateStoreOptions {
   dataDir: string;
   /** Milliseconds a writer waits for another process (the CLI next to the server) to finish. */
   busyTimeoutMs?: number;
+  /** False for operator tools: a mistyped dataDir should be an error, not a new empty store. */
+  create?: boolean;
   /** Tests open with a prefix of the list to build an older database. */
   migrations?: readonly Migration[];
 }
@@ -74,6 +76,9 @@ function asyncOps(ops: SyncOps, gate: () => Promise<void> | undefined): StateSto
  */
 export function openSqliteStateStore(opts: SqliteStateStoreOptions): StateStore {
   const file = join(opts.dataDir, DB_FILE);
+  if (opts.create === false && !existsSync(file)) {
+    throw new StateStoreError(`no state database at ${file}; is state.dataDir (EASGATE_STATE_DATA_DIR) right?`);
+  }
   let db: Database.Database;
   try {
     mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });

@@ -115,6 +115,12 @@ test('a migration list with a gap is a programming error, caught at open', (t) =
   assert.throws(() => openSqliteStateStore({ dataDir, migrations: gap }), /out of order/);
 });
 
+test('with create: false, a missing database is an error and nothing is created', (t) => {
+  const dataDir = join(tempDir(t), 'typo');
+  assert.throws(() => openSqliteStateStore({ dataDir, create: false }), /no state database at .*typo/);
+  assert.throws(() => statSync(dataDir), /ENOENT/);
+});
+
 test('an unusable data directory is reported with its path', (t) => {
   const file = join(tempDir(t), 'not-a-dir');
   writeFileSync(file, 'a plain file where the directory should be');
