@@ -12,6 +12,8 @@ export interface CapturedRequest {
   /** Path and query exactly as on the request line. */
   readonly target: string;
   readonly headers: Record<string, string>;
+  /** The request body as logged (hex dump line). */
+  readonly body: Buffer;
 }
 
 /** Every request in captured_clients/<client>/log.txt: "===== #NNN METHOD target HTTP/1.1" then "name: value" lines. */
@@ -22,16 +24,19 @@ export function capturedRequests(): CapturedRequest[] {
   for (const client of readdirSync(root).sort()) {
     const file = join(root, client, 'log.txt');
     if (!existsSync(file)) continue;
-    let current: { seq: number; method: string; target: string; headers: Record<string, string> } | undefined;
+    let current: { seq: number; method: string; target: string; headers: Record<string, string>; body: Buffer } | undefined;
     for (const line of readFileSync(file, 'utf8').split('\n')) {
       const start = /^===== #(\d+) (\S+) (\S+) HTTP\/1\.1$/.exec(line);
       if (start) {
-        current = { seq: Number(start[1]), method: start[2]!, target: start[3]!, headers: {} };
-        out.push({ client, ...current });
+        current = { seq: Number(start[1]), method: start[2]!, target: start[3]!, headers: {}, body: Buffer.alloc(0) };
+        out.push(Object.assign(current, { client }));
         continue;
       }
       if (!current) continue;
-      if (line.startsWith('-- body')) {
+      const body = /^-- body (\d+) bytes: ?(.*)$/.exec(line);
+      if (body) {
+        current.body = Buffer.from(body[2]!.replace(/\s+/g, ''), 'hex');
+        if (current.body.length !== Number(body[1])) throw new Error(`${file} #${current.seq}: body length mismatch`);
         current = undefined;
         continue;
       }

@@ -4,7 +4,7 @@
  * the edge must map.
  */
 import { el } from '../../codec/tree.js';
-import { CommandRegistry, mimeBefore14 } from '../../gateway/commands/registry.js';
+import { CommandRegistry, KNOWN_COMMANDS, mimeBefore14 } from '../../gateway/commands/registry.js';
 import type { CommandContext, CommandHandler, CommandRequest, CommandResult } from '../../gateway/commands/types.js';
 import { BackendUnavailableError, EasStatusError } from '../../gateway/errors.js';
 
@@ -80,4 +80,16 @@ export function testRegistry(): CommandRegistry {
     },
     { name: 'ValidateCert', needsProvisioning: true, body: 'wbxml', handler: empty },
   ]);
+}
+
+/** Echo for every EAS command, with each command's real body kind: for replaying device transcripts. */
+export function echoRegistry(): CommandRegistry {
+  return new CommandRegistry(
+    KNOWN_COMMANDS.map((c) => ({
+      name: c.name,
+      needsProvisioning: c.name !== 'Provision',
+      body: ['SendMail', 'SmartReply', 'SmartForward'].includes(c.name) ? mimeBefore14 : c.name === 'GetAttachment' ? ('none' as const) : ('wbxml' as const),
+      handler: echo,
+    })),
+  );
 }

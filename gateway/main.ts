@@ -1,0 +1,97 @@
+/**
+ * The composition root: configuration -> adapters -> registry -> Koa -> listening
+ * socket. The only file that knows which adapter implements which port.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decode } from '../codec/decoder.js';
+import { encode } from '../codec/encoder.js';
+import { ImapCredentialVerifier } from './adapters/imap/imap-credential-verifier.js';
+import { ImapHealthCheck } from './adapters/imap/imap-health-check.js';
+import { openStateStore } from './adapters/state/open.js';
+import { createProductionRegistry, type CommandRegistry } from './commands/registry.js';
+import type { Config } from './config/schema.js';
+import { createApp } from './http/app.js';
+import { createLogger, type Logger } from './log.js';
+import { systemClock } from './ports/clock.js';
+import type { PortsFactory } from './ports/index.js';
+
+export interface StartOptions {
+  /** Defaults to a pino logger on stdout at config.log.level. */
+  readonly logger?: Logger;
+  /** Defaults to the production registry; tests bring their own commands. */
+  readonly registry?: CommandRegistry;
+}
+
+export interface RunningGateway {
+  /** e.g. "http://127.0.0.1:8080" */
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting, aborts in-flight handlers, closes connections and the state store. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** How long in-flight requests get to finish after close() before their sockets are cut. */
+const CLOSE_GRACE_MS = 2000;
+
+export async function startGateway(config: Config, opts: StartOptions = {}): Promise<RunningGateway> {
+  const logger = opts.logger ?? createLogger(config);
+  const registry = opts.registry ?? createProductionRegistry();
+  const state = await openStateStore(config.state);
+  const shutdown = new AbortController();
+
+  const ports: PortsFactory = {
+    // Per-user backend sessions (mail, calendar, contacts) join here as their ports arrive.
+    forRequest: () => ({ state, clock: systemClock }),
+  };
+  const app = createApp({
+    config,
+    registry,
+    logger,
+    credentialVerifier: new ImapCredentialVerifier(config.imap),
+    healthChecks: [new ImapHealthCheck(config.imap, Math.min(config.imap.connectTimeoutMs, 2000))],
+    codec: { decode: (bytes) => decode(bytes), encode: (root) => encode(root) },
+    ports,
+    shutdown: shutdown.signal,
+  });
+
+  const server = http.createServer(app.callback());
+  try {
+    await listen(server, config.server.port, config.server.host);
+  } catch (err) {
+    await state.close();
+    throw err;
+  }
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  logger.info({ url, commands: registry.names(), imap: `${config.imap.host}:${config.imap.port}`, dataDir: config.state.dataDir }, 'easgate listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      shutdown.abort(new Error('gateway shutting down'));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      cut.unref();
+      await closed;
+      clearTimeout(cut);
+      await state.close();
+      logger.info({ url }, 'easgate stopped');
+    })();
+    return closing;
+  };
+  return { url, port: address.port, close };
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
