@@ -42,7 +42,7 @@ export type EncodeErrorReason =
   | 'opaque-source-length'
   | 'stream-closed';
 
-export type XmlErrorReason = 'xml' | 'namespace' | 'attribute' | 'mixed-content' | 'base64';
+export type XmlErrorReason = 'xml' | 'namespace' | 'attribute' | 'mixed-content' | 'base64' | 'redacted';
 
 export type SchemaErrorReason = 'missing' | 'not-text' | 'not-int' | 'not-bool' | 'not-opaque';
 
