@@ -1,15 +1,7 @@
-import type { Config } from '../config/schema.js';
-import { createLogger, type Logger } from '../log.js';
+import { createLogger } from '../log.js';
+import type { RunningGateway } from '../main.js';
 import { cliConfig, CONFIG_OPTION, parse } from './options.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIo } from './types.js';
-
-/** The composition root's entry point, as gateway/main.ts exports it. */
-interface Gateway {
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
-type StartGateway = (config: Config, opts?: { logger?: Logger }) => Promise<Gateway>;
 
 /**
  * easgate serve: config first (a ConfigError exits 2 before anything starts), then
@@ -23,15 +15,17 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const logger = createLogger(config);
 
   // Imported here, not at the top, so that help, devices and wbxml never load Koa.
-  const { startGateway } = (await import(MAIN)) as { startGateway: StartGateway };
-  let gateway: Gateway;
+  const { startGateway } = await import('../main.js');
+  let gateway: RunningGateway;
   try {
     gateway = await startGateway(config, { logger });
   } catch (err) {
     logger.fatal({ err }, 'easgate failed to start');
+    // Also plainly on stderr: an operator at a terminal should not have to read JSON to see why.
+    io.stderr.write(`easgate serve: cannot start: ${(err as Error).message}\n`);
     return EXIT_FAILURE;
   }
-  logger.info({ url: gateway.url, port: gateway.port }, `easgate listening on ${gateway.url}`);
+  // startGateway itself logs "easgate listening" with the URL (and "easgate stopped").
 
   const first = listenForSignal();
   const signal = await first.received;
@@ -48,12 +42,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   });
   const code = await Promise.race([closed, forced]);
   second.stop();
-  if (code === EXIT_OK) logger.info('stopped');
   return code;
 }
-
-// A variable, not a literal, so the type checker does not need gateway/main.ts to exist.
-const MAIN: string = '../main.js';
 
 /** Our handlers replace Node's default (exit at once) only while they are installed. */
 function listenForSignal(): { received: Promise<NodeJS.Signals>; stop(): void } {
