@@ -4,8 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decode } from '../codec/decoder.js';
-import { encode } from '../codec/encoder.js';
+import { decode, encode, encodeChunks, encodedLength } from '../codec/index.js';
 import { ImapCredentialVerifier } from './adapters/imap/imap-credential-verifier.js';
 import { ImapHealthCheck } from './adapters/imap/imap-health-check.js';
 import { openStateStore } from './adapters/state/open.js';
@@ -50,7 +49,13 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     logger,
     credentialVerifier: new ImapCredentialVerifier(config.imap),
     healthChecks: [new ImapHealthCheck(config.imap, Math.min(config.imap.connectTimeoutMs, 2000))],
-    codec: { decode: (bytes) => decode(bytes), encode: (root) => encode(root) },
+    codec: {
+      // The body limit already bounds the input; the codec's other limits stay at their defaults.
+      decode: (bytes) => decode(bytes, { limits: { maxInputBytes: config.server.maxBodyBytes } }),
+      encode: (root) => encode(root),
+      encodeChunks: (root) => encodeChunks(root),
+      encodedLength: (root) => encodedLength(root),
+    },
     ports,
     shutdown: shutdown.signal,
   });

@@ -112,17 +112,18 @@ function accessLog(deps: AppDeps) {
       ctx.set('Connection', 'close');
     }
     const line = st.line;
+    // Every line has the same keys (null when unknown), so log queries need no special cases.
     const fields = {
       method: ctx.method,
       path: ctx.path,
       status: ctx.status,
       durationMs: Number(process.hrtime.bigint() - st.startedAt) / 1e6,
       ip: ctx.ip,
-      user: st.user?.login ?? (failure?.err instanceof AuthenticationError ? failure.err.login : undefined),
-      deviceId: line?.deviceId,
-      deviceType: line?.deviceType,
-      cmd: st.command,
-      version: st.protocolVersion,
+      user: st.user?.login ?? (failure?.err instanceof AuthenticationError ? failure.err.login : undefined) ?? null,
+      deviceId: line?.deviceId ?? null,
+      deviceType: line?.deviceType ?? null,
+      cmd: st.command ?? null,
+      version: st.protocolVersion ?? null,
       ...(st.authCached !== undefined ? { authCached: st.authCached } : {}),
       ...(st.reason ? { reason: st.reason } : {}),
     };

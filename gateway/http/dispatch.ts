@@ -28,6 +28,10 @@ export interface WbxmlCodec {
   /** Throws on bytes that are not a WBXML document it accepts. */
   decode(bytes: Uint8Array): WbxmlElement;
   encode(root: WbxmlElement): Uint8Array;
+  /** For trees with lazily streamed opaque content (large attachments); without it such trees fail. */
+  encodeChunks?(root: WbxmlElement): AsyncIterable<Uint8Array>;
+  /** Exact encoded size, so a streamed document still gets a Content-Length. */
+  encodedLength?(root: WbxmlElement): number;
 }
 
 export interface DispatchDeps {
@@ -85,7 +89,7 @@ export async function dispatchPost(ctx: Context, deps: DispatchDeps): Promise<vo
   // Provisioning (row.needsProvisioning, HTTP 449 / MS-ASPROV) is enforced here once the
   // Provision command and the state store's policy keys are wired in.
   const result = await runHandler(row, context, request);
-  writeResult(ctx, result, (root) => deps.codec.encode(root));
+  writeResult(ctx, result, deps.codec);
 }
 
 function resolveVersion(raw: string | undefined): ProtocolVersion {

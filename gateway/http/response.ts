@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { Context } from 'koa';
 import type { WbxmlElement } from '../../codec/tree.js';
 import type { CommandResult } from '../commands/types.js';
+import type { WbxmlCodec } from './dispatch.js';
 
 export const WBXML_CONTENT_TYPE = 'application/vnd.ms-sync.wbxml';
 
@@ -13,11 +14,17 @@ export function emptyBody(ctx: Context, status: number): void {
   ctx.remove('Content-Type');
 }
 
-export function writeResult(ctx: Context, result: CommandResult, encode: (root: WbxmlElement) => Uint8Array): void {
+export function writeResult(ctx: Context, result: CommandResult, codec: WbxmlCodec): void {
   switch (result.kind) {
     case 'wbxml': {
-      const bytes = encode(result.root);
-      ctx.body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (codec.encodeChunks && hasOpaqueSource(result.root)) {
+        // Streamed: a large attachment is never held in memory as a whole.
+        ctx.body = Readable.from(codec.encodeChunks(result.root), { objectMode: false });
+        if (codec.encodedLength) ctx.length = codec.encodedLength(result.root);
+      } else {
+        const bytes = codec.encode(result.root);
+        ctx.body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      }
       ctx.type = WBXML_CONTENT_TYPE;
       ctx.status = result.status ?? 200;
       break;
@@ -33,4 +40,13 @@ export function writeResult(ctx: Context, result: CommandResult, encode: (root: 
       break;
   }
   if (result.headers) ctx.set({ ...result.headers });
+}
+
+function hasOpaqueSource(root: WbxmlElement): boolean {
+  const stack = [root];
+  for (let e = stack.pop(); e; e = stack.pop()) {
+    if (e.opaqueSource) return true;
+    stack.push(...e.children);
+  }
+  return false;
 }

@@ -61,7 +61,33 @@ const easStatus: CommandHandler = async () => {
 
 const empty: CommandHandler = async () => ({ kind: 'empty' });
 
-/** Echo: FolderSync, Sync, SendMail (MIME before 14.0), GetAttachment (<= 12.1), Provision (no provisioning needed). */
+/** Bytes 0..255 repeated: recognisable, and checkable at any offset. */
+export function patternBytes(length: number): Uint8Array {
+  return Uint8Array.from({ length }, (_, i) => i % 256);
+}
+
+/** 1 MiB of opaque data produced lazily in 64 KiB pieces: the streaming WBXML path. */
+export const STREAMED_LENGTH = 1024 * 1024;
+const streamed: CommandHandler = async () => {
+  const source = {
+    length: STREAMED_LENGTH,
+    async *stream() {
+      const all = patternBytes(STREAMED_LENGTH);
+      for (let i = 0; i < STREAMED_LENGTH; i += 64 * 1024) yield all.subarray(i, i + 64 * 1024);
+    },
+  };
+  const io = (tag: string, content?: Parameters<typeof el>[2]) => el('ItemOperations', tag, content);
+  return {
+    kind: 'wbxml',
+    root: io('ItemOperations', [io('Status', '1'), io('Response', [io('Fetch', [io('Status', '1'), io('Properties', [io('Data', source)])])])]),
+  };
+};
+
+/**
+ * Echo: FolderSync, Sync, SendMail (MIME before 14.0), GetAttachment (<= 12.1), Provision.
+ * Failing: Settings (a bug, 500), Ping (backend down, 503), MoveItems (EAS Status 3).
+ * ValidateCert answers empty; ItemOperations streams a 1 MiB opaque Data element.
+ */
 export function testRegistry(): CommandRegistry {
   return new CommandRegistry([
     { name: 'FolderSync', needsProvisioning: true, body: 'wbxml', handler: echo },
@@ -79,6 +105,7 @@ export function testRegistry(): CommandRegistry {
       statusResponse: (status) => el('Move', 'MoveItems', [el('Move', 'Status', status)]),
     },
     { name: 'ValidateCert', needsProvisioning: true, body: 'wbxml', handler: empty },
+    { name: 'ItemOperations', needsProvisioning: true, body: 'wbxml', handler: streamed },
   ]);
 }
 

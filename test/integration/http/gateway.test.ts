@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { decode } from '../../../codec/index.js';
 import { startGateway, type RunningGateway } from '../../../gateway/main.js';
 import { PARAMETER_TAGS } from '../../../gateway/http/base64-query.js';
 import { encodeBase64Query } from '../../support/base64-query.js';
@@ -12,7 +13,7 @@ import { integrationConfig, requireImap, testDataDir, USERS, type TestDataDir } 
 import { capturedRequests } from '../../support/fixtures.js';
 import { send, type TestResponse } from '../../support/http-client.js';
 import { memoryLog } from '../../support/memory-log.js';
-import { echoRegistry, testRegistry, type EchoBody } from '../../support/test-commands.js';
+import { echoRegistry, patternBytes, STREAMED_LENGTH, testRegistry, type EchoBody } from '../../support/test-commands.js';
 
 const EAS = '/Microsoft-Server-ActiveSync';
 const ALICE = USERS.alice;
@@ -132,6 +133,17 @@ describe('gateway against the loopback Dovecot', () => {
       const res = await send(gw.url, { path: query('FolderSync'), headers: { 'MS-ASProtocolVersion': '14.1' }, auth: ALICE, body });
       assert.equal(res.status, 400, body.toString('hex'));
     }
+  });
+
+  it('streams a WBXML response with a large lazily produced opaque element, with its exact length', async () => {
+    const res = await send(gw.url, { path: query('ItemOperations'), headers: { 'MS-ASProtocolVersion': '14.1' }, auth: ALICE, body: '' });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['content-type'], 'application/vnd.ms-sync.wbxml');
+    assert.equal(Number(res.headers['content-length']), res.body.length);
+    const root = decode(res.body);
+    const data = root.children[1]!.children[0]!.children[1]!.children[0]!;
+    assert.equal(data.tag, 'Data');
+    assert.deepEqual(Buffer.from(data.opaque!), Buffer.from(patternBytes(STREAMED_LENGTH)));
   });
 
   it('GET /healthz: 200 while Dovecot answers', async () => {

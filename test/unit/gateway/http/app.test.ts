@@ -45,7 +45,7 @@ describe('HTTP edge', () => {
       const res = await send(app.url, { method: 'OPTIONS', path: EAS, auth: ALICE });
       assert.equal(res.status, 200);
       assert.equal(res.headers['ms-asprotocolversions'], '2.5,12.0,12.1,14.0,14.1,16.0,16.1');
-      assert.equal(res.headers['ms-asprotocolcommands'], 'Sync,SendMail,GetAttachment,FolderSync,MoveItems,Settings,Ping,Provision,ValidateCert');
+      assert.equal(res.headers['ms-asprotocolcommands'], 'Sync,SendMail,GetAttachment,FolderSync,MoveItems,Settings,Ping,ItemOperations,Provision,ValidateCert');
       assert.equal(res.headers['ms-server-activesync'], '16.1');
       assert.equal(res.headers.allow, 'OPTIONS,POST');
       assert.equal(res.headers.public, 'OPTIONS,POST');
