@@ -49,10 +49,13 @@ export type SchemaErrorReason = 'missing' | 'not-text' | 'not-int' | 'not-bool' 
 /** Base class of every error the codec throws. */
 export class CodecError extends Error {
   readonly reason: string;
-  constructor(reason: string, message: string) {
+  /** The message without the location (offset or path) that `message` appends. */
+  readonly detail: string;
+  constructor(reason: string, message: string, detail: string = message) {
     super(message);
     this.name = new.target.name;
     this.reason = reason;
+    this.detail = detail;
   }
 }
 
@@ -62,7 +65,7 @@ export class WbxmlError extends CodecError {
   /** Byte offset into the input where the problem was found. */
   readonly offset: number;
   constructor(reason: WbxmlErrorReason, message: string, offset: number) {
-    super(reason, `${message} (at offset ${offset})`);
+    super(reason, `${message} (at offset ${offset})`, message);
     this.offset = offset;
   }
 }
@@ -73,7 +76,7 @@ export class EncodeError extends CodecError {
   /** Slash-separated element path from the root, e.g. "Sync/Collections/Collection/Foo". */
   readonly path: string;
   constructor(reason: EncodeErrorReason, message: string, path: string) {
-    super(reason, path ? `${message} at ${path}` : message);
+    super(reason, path ? `${message} at ${path}` : message, message);
     this.path = path;
   }
 }
@@ -92,7 +95,7 @@ export class SchemaError extends CodecError {
   /** Slash-separated path of the missing or malformed element, e.g. "Collection/AirSync:SyncKey". */
   readonly path: string;
   constructor(reason: SchemaErrorReason, message: string, path: string) {
-    super(reason, `${message}: ${path}`);
+    super(reason, `${message}: ${path}`, message);
     this.path = path;
   }
 }
