@@ -11,13 +11,8 @@ import { packageVersion } from './version.js';
 const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
   serve: async () => (await import('./serve.js')).run,
   devices: async () => (await import('./devices.js')).run,
-  wbxml: async () => {
-    // A variable specifier: the codec engineer's module, typed here by its announced signature.
-    const mod = (await import(WBXML)) as { runWbxml: CommandRunner };
-    return mod.runWbxml;
-  },
+  wbxml: async () => (await import('./wbxml.js')).runWbxml,
 };
-const WBXML: string = './wbxml.js';
 
 /** Commands that answer --help themselves rather than through help.ts. */
 const OWN_HELP = new Set(['wbxml']);
@@ -77,12 +72,7 @@ function report(err: unknown, command: string, io: CliIo): number {
     io.stderr.write(`easgate ${command}: ${err.message}\n`);
     return EXIT_USAGE;
   }
-  const e = err as NodeJS.ErrnoException;
-  if (command === 'wbxml' && e.code === 'ERR_MODULE_NOT_FOUND' && /wbxml/.test(e.message)) {
-    io.stderr.write('easgate: the wbxml command is not available in this build\n');
-    return EXIT_FAILURE;
-  }
-  io.stderr.write(`easgate ${command}: ${e.message ?? String(err)}\n`);
+  io.stderr.write(`easgate ${command}: ${err instanceof Error ? err.message : String(err)}\n`);
   return EXIT_FAILURE;
 }
 
