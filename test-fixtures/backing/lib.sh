@@ -79,25 +79,28 @@ kill_and_wait() {
 # Dovecot's children carry the instance name in their title and live (cwd) under our
 # data dir; Postfix's inherit MAIL_CONFIG; Radicale is one process with our config path.
 kill_orphans() {
-  local what=$1 pid cmd
-  for pid in /proc/[0-9]*; do
-    pid=${pid#/proc/}
+  local what=$1 pid args
+  while read -r pid args; do
     [[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
-    cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || continue
     case $what in
       dovecot)
-        [[ $cmd == "dovecot-$DOVECOT_INSTANCE/"* || $cmd == *"dovecot -c $DOVECOT_CONF"* ]] || continue
+        [[ $args == "dovecot-$DOVECOT_INSTANCE/"* || $args == *"dovecot -c $DOVECOT_CONF"* ]] || continue
         [[ $(readlink "/proc/$pid/cwd" 2>/dev/null) == "$BACKING_DIR"/* ]] || continue
         ;;
       postfix)
+        case ${args%% *} in
+          /usr/lib/postfix/sbin/* | master | pickup | qmgr | smtpd | smtp | lmtp | cleanup | trivial-rewrite | \
+            bounce | flush | proxymap | showq | error | discard | anvil | scache | postlogd | verify | postdrop) ;;
+          *) continue ;;
+        esac
         { tr '\0' '\n' <"/proc/$pid/environ"; } 2>/dev/null | grep -qxF -- "MAIL_CONFIG=$POSTFIX_CONF_DIR" || continue
         ;;
       radicale)
-        [[ $cmd == *"radicale --config $RADICALE_CONF "* ]] || continue
+        [[ $args == *"radicale --config $RADICALE_CONF"* ]] || continue
         ;;
     esac
     kill -KILL "$pid" 2>/dev/null || true
-  done
+  done < <(ps -eo pid=,args=)
 }
 
 stop_dovecot() {

@@ -22,9 +22,11 @@ if [[ ! -d $BACKING_DIR ]]; then
 fi
 
 take_lock
-stop_radicale
-stop_postfix
-stop_dovecot
+# In parallel: each takes 1.5-2.5 s to wind down.
+stop_radicale &
+stop_postfix &
+stop_dovecot &
+wait
 
 if ((purge)); then
   # Refuse to purge anything that does not look like our data dir.
