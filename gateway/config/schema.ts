@@ -7,12 +7,14 @@ import { z } from 'zod';
  * (e.g. EASGATE_IMAP_PORT, EASGATE_AUTH_CACHE_TTL_SECONDS); see load.ts.
  */
 const port = z.coerce.number().int().min(1).max(65535);
+/** 0 asks the OS for a free port (tests). */
+const listenPort = z.coerce.number().int().min(0).max(65535);
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
 
 export const configSchema = z.object({
   server: z.object({
     host: z.string().min(1).default('127.0.0.1'),
-    port: port.default(8080),
+    port: listenPort.default(8080),
     /** Request bodies above this are refused with 413 before they are read in full. */
     maxBodyBytes: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
     /** Trust X-Forwarded-For for the client address (behind a reverse proxy). */
