@@ -125,6 +125,7 @@ function accessLog(deps: AppDeps) {
       cmd: st.command ?? null,
       version: st.protocolVersion ?? null,
       ...(st.authCached !== undefined ? { authCached: st.authCached } : {}),
+      ...(st.easStatus !== undefined ? { easStatus: st.easStatus } : {}),
       ...(st.reason ? { reason: st.reason } : {}),
     };
     if (!failure) deps.logger.info(fields, 'request');

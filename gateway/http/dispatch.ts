@@ -88,7 +88,7 @@ export async function dispatchPost(ctx: Context, deps: DispatchDeps): Promise<vo
   };
   // Provisioning (row.needsProvisioning, HTTP 449 / MS-ASPROV) is enforced here once the
   // Provision command and the state store's policy keys are wired in.
-  const result = await runHandler(row, context, request);
+  const result = await runHandler(row, context, request, (status) => (st.easStatus = status));
   writeResult(ctx, result, deps.codec);
 }
 
@@ -124,12 +124,17 @@ async function readRequest(ctx: Context, row: RegisteredCommand, version: Protoc
   }
 }
 
-async function runHandler(row: RegisteredCommand, context: CommandContext, request: CommandRequest): Promise<CommandResult> {
+async function runHandler(
+  row: RegisteredCommand,
+  context: CommandContext,
+  request: CommandRequest,
+  noteStatus: (status: number) => void,
+): Promise<CommandResult> {
   try {
     return await row.handler(context, request);
   } catch (err) {
     if (err instanceof EasStatusError && row.statusResponse) {
-      context.log.info({ easStatus: err.easStatus, reason: err.message }, 'command answered with an EAS status');
+      noteStatus(err.easStatus);
       return { kind: 'wbxml', root: row.statusResponse(err.easStatus, context.protocolVersion) };
     }
     throw err;

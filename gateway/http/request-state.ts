@@ -13,6 +13,8 @@ export interface EasRequestState {
   /** The canonical command name once resolved, else what the client asked for. */
   command?: string;
   protocolVersion?: string;
+  /** A top-level EAS Status the command answered with (an EasStatusError turned into its response). */
+  easStatus?: number;
   /** Short cause for the log line of a failed request. */
   reason?: string;
   /** Served the credentials from the cache. */

@@ -201,6 +201,9 @@ describe('HTTP edge', () => {
       assert.equal(res.status, 200);
       assert.equal(res.headers['content-type'], 'application/vnd.ms-sync.wbxml');
       assert.deepEqual(JSON.parse(res.body.subarray(4).toString()), el('Move', 'MoveItems', [el('Move', 'Status', 3)]));
+      const lines = app.log.entries().filter((l) => l.cmd === 'MoveItems');
+      assert.equal(lines.length, 1, 'one line for the request');
+      assert.deepEqual([lines[0]!.msg, lines[0]!.status, lines[0]!.easStatus], ['request', 200, 3]);
     });
   });
 
