@@ -11,6 +11,7 @@ import { openStateStore } from './adapters/state/open.js';
 import { createProductionRegistry, type CommandRegistry } from './commands/registry.js';
 import type { Config } from './config/schema.js';
 import { createApp } from './http/app.js';
+import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
 import { systemClock } from './ports/clock.js';
 import type { PortsFactory } from './ports/index.js';
@@ -60,7 +61,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     shutdown: shutdown.signal,
   });
 
-  const server = http.createServer(app.callback());
+  const server = createHttpServer(app);
   try {
     await listen(server, config.server.port, config.server.host);
   } catch (err) {

@@ -23,6 +23,7 @@ import type { EasRequestLine } from './eas-request-line.js';
 import { parseRequestLine } from './request-line.js';
 import { easState } from './request-state.js';
 import { writeResult } from './response.js';
+import { continueIfDeferred } from './server.js';
 
 export interface WbxmlCodec {
   /** Throws on bytes that are not a WBXML document it accepts. */
@@ -109,6 +110,7 @@ function resolveCommand(line: EasRequestLine, version: ProtocolVersion, registry
 }
 
 async function readRequest(ctx: Context, row: RegisteredCommand, version: ProtocolVersion, deps: DispatchDeps, signal: AbortSignal): Promise<CommandRequest> {
+  continueIfDeferred(ctx.req, ctx.res);
   const body = await readBody(ctx.req, deps.maxBodyBytes, signal).catch((err: unknown) => {
     easState(ctx).closeConnection = true;
     throw err;

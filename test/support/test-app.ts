@@ -1,9 +1,9 @@
 /** Starts createApp() with fakes on an ephemeral port: the edge without backing services. */
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { configSchema, type Config, type ConfigInput } from '../../gateway/config/schema.js';
 import type { CommandRegistry } from '../../gateway/commands/registry.js';
 import { createApp } from '../../gateway/http/app.js';
+import { createHttpServer } from '../../gateway/http/server.js';
 import { FakeHealth, FakeVerifier, fakeCodec, fakePorts } from './fakes.js';
 import { memoryLog, type MemoryLog } from './memory-log.js';
 import { testRegistry } from './test-commands.js';
@@ -35,7 +35,7 @@ export async function startTestApp(opts: { config?: ConfigInput; registry?: Comm
     ports: fakePorts,
     ...(opts.realSleep ? {} : { authSleep: async (ms: number) => void sleeps.push(ms) }),
   });
-  const server = http.createServer(app.callback());
+  const server = createHttpServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
