@@ -38,6 +38,10 @@ export function calendarObjects(seed: number, user: string, anchor: Date): DavOb
   const uid = (name: string): string => `easgate-seed-${seed}-${name}@seed.example.net`;
   const stamp = `DTSTAMP:${icalDateTime(anchor)}Z`;
   const other = user.startsWith("bob@") ? "alice@example.com" : "bob@example.com";
+  const cn = (address: string): string => {
+    const local = address.split("@")[0] ?? address;
+    return `${local.charAt(0).toUpperCase()}${local.slice(1)} Example`;
+  };
   const objects: DavObject[] = [];
   const add = (name: string, title: string, traits: string[], tzids: TzId[], comps: string[][]): void => {
     objects.push({ name: `${uid(name).split("@")[0]}.ics`, uid: uid(name), title, traits, body: calendar(tzids, comps) });
@@ -74,17 +78,17 @@ export function calendarObjects(seed: number, user: string, anchor: Date): DavOb
       "SUMMARY:Weekly team sync", "LOCATION:Room 2.14",
       "RRULE:FREQ=WEEKLY;COUNT=12",
       `EXDATE;TZID=Europe/Berlin:${icalDateTime(occ(2))}`,
-      `ORGANIZER;CN=Alice Example:mailto:${user}`,
-      `ATTENDEE;CN=Bob Example;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:${other}`,
+      `ORGANIZER;CN=${cn(user)}:mailto:${user}`,
+      `ATTENDEE;CN=${cn(other)};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:${other}`,
       "END:VEVENT",
     ],
     [
       "BEGIN:VEVENT", `UID:${uid("weekly")}`, stamp,
       `RECURRENCE-ID;TZID=Europe/Berlin:${icalDateTime(occ(4))}`,
       `DTSTART;TZID=Europe/Berlin:${icalDateTime(moved)}`, `DTEND;TZID=Europe/Berlin:${icalDateTime(new Date(moved.getTime() + 45 * 60_000))}`,
-      "SUMMARY:Weekly team sync (moved, longer)", "LOCATION:Room 3.01", "SEQUENCE:1",
-      `ORGANIZER;CN=Alice Example:mailto:${user}`,
-      `ATTENDEE;CN=Bob Example;ROLE=REQ-PARTICIPANT;PARTSTAT=TENTATIVE:mailto:${other}`,
+      `SUMMARY:${esc("Weekly team sync (moved, longer)")}`, "LOCATION:Room 3.01", "SEQUENCE:1",
+      `ORGANIZER;CN=${cn(user)}:mailto:${user}`,
+      `ATTENDEE;CN=${cn(other)};ROLE=REQ-PARTICIPANT;PARTSTAT=TENTATIVE:mailto:${other}`,
       "END:VEVENT",
     ],
   ]);
@@ -95,7 +99,7 @@ export function calendarObjects(seed: number, user: string, anchor: Date): DavOb
     `DTSTART;TZID=America/New_York:${icalDateTime(ny)}`, `DTEND;TZID=America/New_York:${icalDateTime(new Date(ny.getTime() + 60 * 60_000))}`,
     "SUMMARY:Call with the New York office", "LOCATION:https://meet.example.com/ny-sync",
     `ORGANIZER;CN=Carol Danvers:mailto:carol.danvers@example.org`,
-    `ATTENDEE;CN=Alice Example;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:${user}`,
+    `ATTENDEE;CN=${cn(user)};PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:${user}`,
     "ATTENDEE;CN=Carol Danvers;PARTSTAT=ACCEPTED:mailto:carol.danvers@example.org",
     "END:VEVENT",
   ]]);
@@ -113,7 +117,7 @@ export function calendarObjects(seed: number, user: string, anchor: Date): DavOb
   add("flight", "Flight FRA → JFK", ["timed", "start-and-end-in-different-zones"], ["Europe/Berlin", "America/New_York"], [[
     "BEGIN:VEVENT", `UID:${uid("flight")}`, stamp,
     `DTSTART;TZID=Europe/Berlin:${icalDateTime(fl)}`, `DTEND;TZID=America/New_York:${icalDateTime(arr)}`,
-    "SUMMARY:Flight FRA → JFK", "LOCATION:Frankfurt Airport, Terminal 1",
+    "SUMMARY:Flight FRA → JFK", `LOCATION:${esc("Frankfurt Airport, Terminal 1")}`,
     "END:VEVENT",
   ]]);
 

@@ -68,7 +68,11 @@ export function encodeWords(text: string, charset: "UTF-8" | "ISO-8859-1" = "UTF
 
 export function formatAddress(a: Address, charset: "UTF-8" | "ISO-8859-1" = "UTF-8"): string {
   if (!a.name) return `<${a.address}>`;
-  if (!isPlainAscii(a.name)) return `${encodeWords(a.name, charset)} <${a.address}>`;
+  if (!isPlainAscii(a.name)) {
+    // A name outside Latin-1 still goes out as UTF-8, even in a legacy-charset message.
+    const cs = charset === "ISO-8859-1" && /[^\x00-\xff]/.test(a.name) ? "UTF-8" : charset;
+    return `${encodeWords(a.name, cs)} <${a.address}>`;
+  }
   if (/^[A-Za-z0-9 !#$%&'*+\-/=?^_`{|}~]*$/.test(a.name)) return `${a.name} <${a.address}>`;
   return `"${a.name.replace(/["\\]/g, "\\$&")}" <${a.address}>`;
 }

@@ -240,14 +240,30 @@ describe("seeding tool", () => {
     assert.deepEqual(a, b);
   });
 
+  const davCollections = { calendar: `test-cal-${RUN}`, taskList: `test-tasks-${RUN}`, addressBook: `test-contacts-${RUN}` };
+  after(async () => {
+    for (const name of Object.values(davCollections)) {
+      const r = await fetch(`${DAV}/${ALICE.user}/${name}/`, { method: "DELETE", headers: { Authorization: basic(ALICE) } });
+      await r.arrayBuffer();
+    }
+  });
+
   test("seedDav puts events, tasks and contacts that Radicale serves back", async () => {
-    const r = await seedDav({ host: HOST, port: DAV_PORT, user: ALICE.user, password: ALICE.pass, seed: 42 });
+    // Own collections, deleted afterwards, so alice's default ones stay as other tests expect them.
+    const r = await seedDav({ host: HOST, port: DAV_PORT, user: ALICE.user, password: ALICE.pass, seed: 42, ...davCollections });
+    const collections = await propfind(`/${ALICE.user}/${davCollections.addressBook}/`, ALICE);
+    assert.match(collections.body, /addressbook\s*\/>/);
     assert.ok(r.events.length >= 6 && r.tasks.length >= 2 && r.contacts.length >= 5);
     const weekly = r.events.find((e) => e.traits.includes("recurrence-id-override"));
     assert.ok(weekly);
     const ics = await (await fetch(DAV + weekly.href, { headers: { Authorization: basic(ALICE) } })).text();
     assert.match(ics, /RECURRENCE-ID;TZID=Europe\/Berlin:/);
     assert.match(ics, /EXDATE;TZID=Europe\/Berlin:/);
+    assert.match(ics, /SUMMARY:Weekly team sync \(moved\\, longer\)/);
+    const flight = r.events.find((e) => e.traits.includes("start-and-end-in-different-zones"));
+    assert.ok(flight);
+    const flightIcs = await (await fetch(DAV + flight.href, { headers: { Authorization: basic(ALICE) } })).text();
+    assert.match(flightIcs, /LOCATION:Frankfurt Airport\\, Terminal 1/);
     const zones = r.events.flatMap((e) => e.traits).filter((t) => t.includes("/"));
     for (const tz of ["Europe/Berlin", "America/New_York", "Asia/Tokyo"]) assert.ok(zones.includes(tz), tz);
     const card = await (await fetch(DAV + r.contacts[0]!.href, { headers: { Authorization: basic(ALICE) } })).text();
