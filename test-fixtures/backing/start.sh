@@ -27,6 +27,7 @@ ensure_packages() {
   command -v htpasswd >/dev/null || need+=(apache2-utils)
   command -v curl >/dev/null || need+=(curl)
   command -v flock >/dev/null || need+=(util-linux)
+  command -v ps >/dev/null || need+=(procps)
   ((${#need[@]} == 0)) && return 0
 
   [[ $(id -u) == 0 ]] || die "missing packages (${need[*]}) and not root: install them first"
@@ -43,8 +44,9 @@ ensure_packages() {
   local rc=0
   {
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq &&
-      apt-get install -y -qq --no-install-recommends "${need[@]}"
+    # Wait for a concurrent apt/dpkg (e.g. another start.sh) instead of failing at once.
+    apt-get -o DPkg::Lock::Timeout=300 update -qq &&
+      apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need[@]}"
   } >&2 || rc=$?
   [[ -n $tmp_policy ]] && rm -f /usr/sbin/policy-rc.d
   ((rc == 0)) || die "apt-get install ${need[*]} failed (rc=$rc)"
@@ -335,7 +337,7 @@ EOF
   fi
 }
 
-# --- 3. start the services (each with the lock fd 9 closed, or the daemons would hold it) ---------------------------------------------------------------
+# --- 3. start the services (each with the lock fd 9 closed, or the daemons would hold it) ---
 check_port_free() {
   local name=$1 port=$2
   if port_busy "$port"; then
