@@ -143,11 +143,19 @@ async function runHandler(
   }
 }
 
-/** Ends with the client's connection or with the gateway. */
+/**
+ * Ends with the client's connection or with the gateway. Built by hand rather than with
+ * AbortSignal.any, so no per-request listener outlives its request on the long-lived
+ * shutdown signal.
+ */
 function requestSignal(ctx: Context, shutdown: AbortSignal): AbortSignal {
   const controller = new AbortController();
+  if (shutdown.aborted) controller.abort(shutdown.reason);
+  const onShutdown = (): void => controller.abort(shutdown.reason);
+  shutdown.addEventListener('abort', onShutdown, { once: true });
   ctx.res.once('close', () => {
+    shutdown.removeEventListener('abort', onShutdown);
     if (!ctx.res.writableFinished) controller.abort(new Error('client went away'));
   });
-  return AbortSignal.any([controller.signal, shutdown]);
+  return controller.signal;
 }

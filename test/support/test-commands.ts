@@ -61,6 +61,19 @@ const easStatus: CommandHandler = async () => {
 
 const empty: CommandHandler = async () => ({ kind: 'empty' });
 
+/** What the long-running command saw: why its signal ended. */
+export const waits: { started: number; aborted: string[] } = { started: 0, aborted: [] };
+
+/** Holds the request until its signal aborts (client gone, gateway stopping), like a long Ping. */
+const waitForAbort: CommandHandler = (ctx) =>
+  new Promise((resolve) => {
+    waits.started += 1;
+    ctx.signal.addEventListener('abort', () => {
+      waits.aborted.push(String((ctx.signal.reason as Error | undefined)?.message ?? ctx.signal.reason));
+      resolve({ kind: 'empty' });
+    }, { once: true });
+  });
+
 /** Bytes 0..255 repeated: recognisable, and checkable at any offset. */
 export function patternBytes(length: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => i % 256);
@@ -86,7 +99,8 @@ const streamed: CommandHandler = async () => {
 /**
  * Echo: FolderSync, Sync, SendMail (MIME before 14.0), GetAttachment (<= 12.1), Provision.
  * Failing: Settings (a bug, 500), Ping (backend down, 503), MoveItems (EAS Status 3).
- * ValidateCert answers empty; ItemOperations streams a 1 MiB opaque Data element.
+ * ValidateCert answers empty; ItemOperations streams a 1 MiB opaque Data element;
+ * GetItemEstimate waits until its signal aborts.
  */
 export function testRegistry(): CommandRegistry {
   return new CommandRegistry([
@@ -106,6 +120,7 @@ export function testRegistry(): CommandRegistry {
     },
     { name: 'ValidateCert', needsProvisioning: true, body: 'wbxml', handler: empty },
     { name: 'ItemOperations', needsProvisioning: true, body: 'wbxml', handler: streamed },
+    { name: 'GetItemEstimate', needsProvisioning: true, body: 'wbxml', handler: waitForAbort },
   ]);
 }
 

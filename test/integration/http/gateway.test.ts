@@ -13,7 +13,7 @@ import { integrationConfig, requireImap, testDataDir, USERS, type TestDataDir } 
 import { capturedRequests } from '../../support/fixtures.js';
 import { send, type TestResponse } from '../../support/http-client.js';
 import { memoryLog } from '../../support/memory-log.js';
-import { echoRegistry, patternBytes, STREAMED_LENGTH, testRegistry, type EchoBody } from '../../support/test-commands.js';
+import { echoRegistry, patternBytes, STREAMED_LENGTH, testRegistry, waits, type EchoBody } from '../../support/test-commands.js';
 
 const EAS = '/Microsoft-Server-ActiveSync';
 const ALICE = USERS.alice;
@@ -160,6 +160,29 @@ describe('gateway against the loopback Dovecot', () => {
     for (const secret of ['alice-secret', 'bob-secret', 'wrong-password']) {
       assert.ok(!text.includes(secret), `${secret} in the log`);
       assert.ok(!data.contents().includes(secret), `${secret} in ${data.path}`);
+    }
+  });
+});
+
+describe('stopping the gateway', () => {
+  it('close() aborts a long-running request and resolves promptly', async () => {
+    await requireImap();
+    const data = testDataDir();
+    const gw = await startGateway(integrationConfig(data.path), { logger: log.logger, registry: testRegistry() });
+    try {
+      const before = waits.started;
+      const seen = waits.aborted.length;
+      const pending = send(gw.url, { path: query('GetItemEstimate'), headers: { 'MS-ASProtocolVersion': '14.1' }, auth: ALICE, body: '' }).catch((err: Error) => err);
+      for (let i = 0; i < 300 && waits.started === before; i++) await new Promise((r) => setTimeout(r, 10));
+      const started = Date.now();
+      await gw.close();
+      assert.ok(Date.now() - started < 1500, `close took ${Date.now() - started} ms`);
+      assert.deepEqual(waits.aborted.slice(seen), ['gateway shutting down']);
+      const res = await pending;
+      assert.ok(res instanceof Error || res.status === 200);
+    } finally {
+      await gw.close();
+      data.remove();
     }
   });
 });

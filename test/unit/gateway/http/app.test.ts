@@ -4,13 +4,14 @@
  * error mapping and the one-line-per-request access log.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { el } from '../../../../codec/tree.js';
 import { PARAMETER_TAGS } from '../../../../gateway/http/base64-query.js';
 import { encodeBase64Query } from '../../../support/base64-query.js';
 import { fakeDocument } from '../../../support/fakes.js';
-import { send, type TestResponse } from '../../../support/http-client.js';
-import type { EchoBody } from '../../../support/test-commands.js';
+import { basicAuth, send, type TestResponse } from '../../../support/http-client.js';
+import { waits, type EchoBody } from '../../../support/test-commands.js';
 import { ALICE, EAS, plainQuery, startTestApp, type TestApp } from '../../../support/test-app.js';
 
 const FOLDER_SYNC = fakeDocument(el('FolderHierarchy', 'FolderSync', [el('FolderHierarchy', 'SyncKey', '0')]));
@@ -45,7 +46,7 @@ describe('HTTP edge', () => {
       const res = await send(app.url, { method: 'OPTIONS', path: EAS, auth: ALICE });
       assert.equal(res.status, 200);
       assert.equal(res.headers['ms-asprotocolversions'], '2.5,12.0,12.1,14.0,14.1,16.0,16.1');
-      assert.equal(res.headers['ms-asprotocolcommands'], 'Sync,SendMail,GetAttachment,FolderSync,MoveItems,Settings,Ping,ItemOperations,Provision,ValidateCert');
+      assert.equal(res.headers['ms-asprotocolcommands'], 'Sync,SendMail,GetAttachment,FolderSync,MoveItems,GetItemEstimate,Settings,Ping,ItemOperations,Provision,ValidateCert');
       assert.equal(res.headers['ms-server-activesync'], '16.1');
       assert.equal(res.headers.allow, 'OPTIONS,POST');
       assert.equal(res.headers.public, 'OPTIONS,POST');
@@ -204,6 +205,24 @@ describe('HTTP edge', () => {
       const lines = app.log.entries().filter((l) => l.cmd === 'MoveItems');
       assert.equal(lines.length, 1, 'one line for the request');
       assert.deepEqual([lines[0]!.msg, lines[0]!.status, lines[0]!.easStatus], ['request', 200, 3]);
+    });
+  });
+
+  describe('cancellation', () => {
+    it("aborts the handler's signal when the client goes away", async () => {
+      const before = waits.started;
+      const seen = waits.aborted.length;
+      const req = http.request(new URL(plainQuery('GetItemEstimate'), app.url), {
+        method: 'POST',
+        agent: false,
+        headers: { 'MS-ASProtocolVersion': '14.1', 'Content-Length': '0', Authorization: basicAuth(ALICE.user, ALICE.password) },
+      });
+      req.on('error', () => undefined);
+      req.end();
+      for (let i = 0; i < 100 && waits.started === before; i++) await new Promise((r) => setTimeout(r, 10));
+      req.destroy();
+      for (let i = 0; i < 100 && waits.aborted.length === seen; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(waits.aborted.slice(seen), ['client went away']);
     });
   });
 
