@@ -48,14 +48,15 @@ export interface DispatchDeps {
 
 export async function dispatchPost(ctx: Context, deps: DispatchDeps): Promise<void> {
   const st = easState(ctx);
-  // Parse first so even a refused request is logged with its device and command,
-  // but report a bad line only after authentication, as Exchange does.
+  // Parse first so even a refused request is logged with its device and command, but
+  // report a bad line only after authentication: wrong credentials always hear 401 first.
   let line: EasRequestLine | undefined;
   let lineError: unknown;
   try {
     line = parseRequestLine(ctx.querystring, ctx.headers);
     st.line = line;
-    st.command = line.command ?? (line.commandCode !== undefined ? `#${line.commandCode}` : undefined);
+    // Capped: an unknown Cmd is client-chosen text headed for the log.
+    st.command = (line.command ?? (line.commandCode !== undefined ? `#${line.commandCode}` : undefined))?.slice(0, 64);
     st.protocolVersion = line.protocolVersion;
   } catch (err) {
     lineError = err;
