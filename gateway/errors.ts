@@ -51,7 +51,7 @@ export class CommandNotImplementedError extends GatewayError {
   readonly httpStatus = 501;
   readonly reason: string;
   constructor(readonly command: string, readonly known: boolean) {
-    super(known ? `command ${command} is not implemented` : `unknown command ${JSON.stringify(command)}`);
+    super(known ? `command ${command} is not implemented` : `unknown command ${JSON.stringify(command.slice(0, 64))}`);
     this.reason = known ? 'command-not-implemented' : 'unknown-command';
   }
 }
