@@ -8,7 +8,8 @@ import { decode, encode, encodeChunks, encodedLength } from '../codec/index.js';
 import { ImapCredentialVerifier } from './adapters/imap/imap-credential-verifier.js';
 import { ImapHealthCheck } from './adapters/imap/imap-health-check.js';
 import { openStateStore } from './adapters/state/open.js';
-import { createProductionRegistry, type CommandRegistry } from './commands/registry.js';
+import { createProductionRegistry } from './commands/production.js';
+import type { CommandRegistry } from './commands/registry.js';
 import type { Config } from './config/schema.js';
 import { createApp } from './http/app.js';
 import { createHttpServer } from './http/server.js';
@@ -36,7 +37,7 @@ const CLOSE_GRACE_MS = 2000;
 
 export async function startGateway(config: Config, opts: StartOptions = {}): Promise<RunningGateway> {
   const logger = opts.logger ?? createLogger(config);
-  const registry = opts.registry ?? createProductionRegistry();
+  const registry = opts.registry ?? createProductionRegistry(config);
   const state = await openStateStore(config.state);
   const shutdown = new AbortController();
 

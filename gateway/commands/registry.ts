@@ -123,7 +123,3 @@ function register(def: CommandDefinition): RegisteredCommand {
   });
 }
 
-/** The production registry. Empty until later issues implement commands; main.ts builds it. */
-export function createProductionRegistry(): CommandRegistry {
-  return new CommandRegistry([]);
-}

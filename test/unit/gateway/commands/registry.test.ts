@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import {
   CommandRegistry,
   KNOWN_COMMANDS,
-  createProductionRegistry,
   knownCommandByCode,
   knownCommandByName,
   mimeBefore14,
@@ -52,12 +51,6 @@ describe('protocol versions', () => {
 });
 
 describe('CommandRegistry', () => {
-  it('the production registry starts empty', () => {
-    const r = createProductionRegistry();
-    assert.equal(r.size, 0);
-    assert.deepEqual(r.names(), []);
-  });
-
   it('fills in the spec defaults and lists names in code order', () => {
     const r = new CommandRegistry([
       { name: 'Ping', needsProvisioning: true, body: 'wbxml', handler: noop },

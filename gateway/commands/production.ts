@@ -1,0 +1,13 @@
+/**
+ * The commands this gateway implements, one row each. OPTIONS (MS-ASProtocolCommands),
+ * routing and the base64 query all read this list, so a command that is not here is
+ * not offered.
+ */
+import type { Config } from '../config/schema.js';
+import { CommandRegistry } from './registry.js';
+
+export function createProductionRegistry(_config: Config): CommandRegistry {
+  return new CommandRegistry([
+    // One line per implemented command, e.g. provisionCommand(config.policy),
+  ]);
+}
