@@ -5,11 +5,14 @@
  */
 import type { AuthenticatedUser } from './identity.js';
 import type { Clock } from './clock.js';
+import type { MailStore } from './mail-store.js';
 import type { StateStore } from './state-store.js';
 
 export interface CommandPorts {
   readonly state: StateStore;
   readonly clock: Clock;
+  /** The user's mailbox; the backend session opens on first use, so commands that never touch mail never log in. */
+  readonly mail: MailStore;
 }
 
 /**
@@ -23,5 +26,6 @@ export interface PortsFactory {
 export type { Clock } from './clock.js';
 export type { CredentialVerifier, VerifiedIdentity } from './credential-verifier.js';
 export type { HealthCheck, HealthStatus } from './health-check.js';
+export type { MailFolder, MailStore, RenameResult, SpecialUse } from './mail-store.js';
 export { BackendCredentials } from './credentials.js';
 export { makeAuthenticatedUser, type AuthenticatedUser } from './identity.js';

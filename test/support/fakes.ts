@@ -6,6 +6,7 @@ import { systemClock } from '../../gateway/ports/clock.js';
 import type { CredentialVerifier, VerifiedIdentity } from '../../gateway/ports/credential-verifier.js';
 import type { HealthCheck, HealthStatus } from '../../gateway/ports/health-check.js';
 import type { CommandPorts, PortsFactory } from '../../gateway/ports/index.js';
+import type { MailStore } from '../../gateway/ports/mail-store.js';
 import type { StateStore } from '../../gateway/ports/state-store.js';
 
 /** Accepts the users it is given; counts calls; can be switched to "backend down". */
@@ -54,7 +55,7 @@ export function fakeDocument(root: WbxmlElement): Buffer {
   return Buffer.from(fakeCodec.encode(root));
 }
 
-/** The edge does not touch the state store; handlers under test here do not either. */
+/** The edge does not touch the state store or the mailbox; handlers under test here do not either. */
 export const fakePorts: PortsFactory = {
-  forRequest: (): CommandPorts => ({ state: {} as StateStore, clock: systemClock }),
+  forRequest: (): CommandPorts => ({ state: {} as StateStore, clock: systemClock, mail: {} as MailStore }),
 };
