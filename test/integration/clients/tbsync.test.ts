@@ -131,7 +131,9 @@ describe('EAS-4-TbSync against easgate and the loopback Dovecot', () => {
         assert.equal(matches.length, 1, `IMAP ${f.path}: ${matches.length} FolderSync Adds with that path\n${report}`);
         const add = matches[0]!;
         assert.equal(add.Type, f.type, `IMAP ${f.path}: FolderSync Type\n${report}`);
-        assert.equal(add.DisplayName, f.displayName, `IMAP ${f.path}: DisplayName`);
+        // INBOX is case-insensitive in IMAP (RFC 3501 5.1), so "Inbox" is its name too.
+        if (f.path.toUpperCase() === 'INBOX') assert.equal(add.DisplayName.toUpperCase(), 'INBOX', `IMAP ${f.path}: DisplayName`);
+        else assert.equal(add.DisplayName, f.displayName, `IMAP ${f.path}: DisplayName`);
         if (f.parentPath === undefined) assert.equal(add.ParentId, '0', `IMAP ${f.path} is top level`);
         else assert.equal(pathOf(byServerId.get(add.ParentId)!), f.parentPath, `IMAP ${f.path}: parent`);
       }

@@ -89,7 +89,7 @@ export interface TbSync {
   createAccount(options: TbSyncAccountOptions): TbSyncAccount;
   /** TbSync core's account sync, folder list only: Base.syncFolderList, rerun on ACCOUNT_RERUN (at most 3 runs). */
   syncFolderList(account: TbSyncAccount): Promise<{ status: TbSyncStatus; runs: TbSyncStatus[] }>;
-  /** TbSync's own parse of a WBXML body (wbxmltools.convert2xml + xmltools.getDataFromXMLString). */
+  /** TbSync's own parse of a WBXML body (wbxmltools.convert2xml + xmltools.getDataFromXMLString), as plain data. */
   parseWbxml(body: Uint8Array): unknown;
   close(): void;
 }
@@ -371,7 +371,8 @@ export function loadTbSync(options: { dir?: string } = {}): TbSync {
     parseWbxml(body: Uint8Array): unknown {
       const xml = eas.wbxmltools.convert2xml(toBinaryString(body));
       if (xml === false) throw new Error('TbSync could not convert the WBXML to XML');
-      return eas.xmltools.getDataFromXMLString(xml);
+      // Copied into this realm: objects made in the vm context have its prototypes, which deepStrictEqual tells apart.
+      return JSON.parse(JSON.stringify(eas.xmltools.getDataFromXMLString(xml))) as unknown;
     },
     close(): void {
       agent.destroy();
