@@ -66,6 +66,89 @@ export const configSchema = z.object({
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   }).prefault({}),
+  /**
+   * The security policy handed to devices by Provision (MS-ASPROV). The defaults mirror
+   * Exchange's built-in default policy: every device must provision (enforce) but nothing
+   * is demanded of it, so phones sync without a PIN yet still hold a policy key, and an
+   * operator can tighten the policy later (devices then get Status 143 and re-provision).
+   * Unset numbers are sent as empty elements ("no limit").
+   */
+  policy: z.object({
+    /** Commands other than Provision need a current X-MS-PolicyKey (449, or Status 142/143/144 from 14.0). */
+    enforce: bool.default(true),
+    /** DevicePasswordEnabled: the device must have a PIN or password. */
+    devicePasswordEnabled: bool.default(false),
+    /** AlphanumericDevicePasswordRequired. */
+    alphanumericPasswordRequired: bool.default(false),
+    /** MinDevicePasswordLength, 1-16; unset: no minimum. */
+    minPasswordLength: z.coerce.number().int().min(1).max(16).optional(),
+    /** MinDevicePasswordComplexCharacters, 1-4 character groups (12.1+). */
+    minPasswordComplexCharacters: z.coerce.number().int().min(1).max(4).default(1),
+    /** AllowSimpleDevicePassword ("1111", "1234"). */
+    allowSimplePassword: bool.default(true),
+    /** MaxInactivityTimeDeviceLock in seconds; unset: the device never has to lock. */
+    maxInactivityTimeDeviceLock: z.coerce.number().int().min(1).max(9999).optional(),
+    /** MaxDevicePasswordFailedAttempts before the device wipes itself, 4-16; unset: never. */
+    maxDevicePasswordFailedAttempts: z.coerce.number().int().min(4).max(16).optional(),
+    /** DevicePasswordExpiration in days; unset: never. */
+    passwordExpirationDays: z.coerce.number().int().min(1).max(730).optional(),
+    /** DevicePasswordHistory: how many old passwords cannot be reused; 0: any. */
+    passwordHistory: z.coerce.number().int().min(0).max(50).default(0),
+    /** RequireDeviceEncryption (12.1+). */
+    requireDeviceEncryption: bool.default(false),
+    /** RequireStorageCardEncryption (12.1+). */
+    requireStorageCardEncryption: bool.default(false),
+    /** AttachmentsEnabled: the device may download attachments. */
+    attachmentsEnabled: bool.default(true),
+    /** MaxAttachmentSize in bytes; unset: no limit. */
+    maxAttachmentSize: z.coerce.number().int().min(1).optional(),
+    /** AllowHTMLEmail (12.1+): false makes the device show HTML mail as plain text. */
+    allowHTMLEmail: bool.default(true),
+    /** MaxEmailAgeFilter (12.1+): 0 all, 1 one day, 2 three days, 3 one week, 4 two weeks, 5 one month. */
+    maxEmailAgeFilter: z.coerce.number().int().min(0).max(5).default(0),
+    /** MaxCalendarAgeFilter (12.1+): 0 all, 4 two weeks, 5 one month, 6 three months, 7 six months. */
+    maxCalendarAgeFilter: z.union([z.literal(0), z.literal(4), z.literal(5), z.literal(6), z.literal(7)])
+      .or(z.enum(['0', '4', '5', '6', '7']).transform(Number)).default(0),
+    /** MaxEmailBodyTruncationSize (12.1+): -1 no truncation, 0 headers only, >0 the size (Exchange counts KB). */
+    maxEmailBodyTruncationSize: z.coerce.number().int().min(-1).default(-1),
+    /** MaxEmailHTMLBodyTruncationSize (12.1+), same values. */
+    maxEmailHTMLBodyTruncationSize: z.coerce.number().int().min(-1).default(-1),
+    /** AllowStorageCard, AllowCamera, AllowWiFi, ... (12.1+): device features the policy permits. */
+    allowStorageCard: bool.default(true),
+    allowCamera: bool.default(true),
+    allowWiFi: bool.default(true),
+    allowTextMessaging: bool.default(true),
+    allowPOPIMAPEmail: bool.default(true),
+    allowIrDA: bool.default(true),
+    allowDesktopSync: bool.default(true),
+    allowBrowser: bool.default(true),
+    allowConsumerEmail: bool.default(true),
+    allowRemoteDesktop: bool.default(true),
+    allowInternetSharing: bool.default(true),
+    allowUnsignedApplications: bool.default(true),
+    allowUnsignedInstallationPackages: bool.default(true),
+    /** AllowBluetooth (12.1+): 0 disabled, 1 hands-free only, 2 allowed. */
+    allowBluetooth: z.coerce.number().int().min(0).max(2).default(2),
+    /** RequireManualSyncWhenRoaming (12.1+). */
+    requireManualSyncWhenRoaming: bool.default(false),
+    /** S/MIME (12.1+): RequireSignedSMIMEMessages, RequireEncryptedSMIMEMessages, AllowSMIMESoftCerts. */
+    requireSignedSMIMEMessages: bool.default(false),
+    requireEncryptedSMIMEMessages: bool.default(false),
+    allowSMIMESoftCerts: bool.default(true),
+    /** RequireSignedSMIMEAlgorithm: 0 SHA-1, 1 MD5. */
+    requireSignedSMIMEAlgorithm: z.coerce.number().int().min(0).max(1).default(0),
+    /** RequireEncryptionSMIMEAlgorithm: 0 TripleDES, 1 DES, 2 RC2 128, 3 RC2 64, 4 RC2 40. */
+    requireEncryptionSMIMEAlgorithm: z.coerce.number().int().min(0).max(4).default(0),
+    /** AllowSMIMEEncryptionAlgorithmNegotiation: 0 no, 1 strongest only, 2 any. */
+    allowSMIMEEncryptionAlgorithmNegotiation: z.coerce.number().int().min(0).max(2).default(2),
+  }).prefault({}),
+  users: z.object({
+    /**
+     * Extra addresses per login (Settings UserInformation), e.g.
+     * {"alice@example.com": ["a.smith@example.com"]}; the login's own address always comes first.
+     */
+    aliases: z.record(z.string().min(1), z.array(z.string().regex(/^[^@\s]+@[^@\s]+$/, 'an e-mail address'))).default({}),
+  }).prefault({}),
   /** Seconds a client is told to wait (Retry-After) when a backing server is down. */
   retryAfterSeconds: z.coerce.number().int().min(1).default(30),
 });
