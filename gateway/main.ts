@@ -7,6 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { decode, encode, encodeChunks, encodedLength } from '../codec/index.js';
 import { ImapCredentialVerifier } from './adapters/imap/imap-credential-verifier.js';
 import { ImapHealthCheck } from './adapters/imap/imap-health-check.js';
+import { ImapMailStore } from './adapters/imap/imap-mail-store.js';
+import { openImapSession, type ImapSession } from './adapters/imap/imap-session.js';
+import { SessionPool } from './adapters/imap/session-pool.js';
 import { openStateStore } from './adapters/state/open.js';
 import { createProductionRegistry } from './commands/production.js';
 import type { CommandRegistry } from './commands/registry.js';
@@ -41,9 +44,20 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
   const state = await openStateStore(config.state);
   const shutdown = new AbortController();
 
+  const imapPool = new SessionPool<ImapSession>((credentials) => openImapSession(config.imap, credentials), {
+    maxConnections: config.imap.poolMaxConnections,
+    maxPerUser: config.imap.poolMaxPerUser,
+    idleMs: config.imap.poolIdleSeconds * 1000,
+    acquireTimeoutMs: config.imap.connectTimeoutMs,
+  });
   const ports: PortsFactory = {
-    // Per-user backend sessions (mail, calendar, contacts) join here as their ports arrive.
-    forRequest: () => ({ state, clock: systemClock }),
+    // Per-user backend sessions: the mail store borrows a pooled IMAP session when first used.
+    // Calendar and contacts stores join here as their ports arrive.
+    forRequest: (user, signal) => ({
+      state,
+      clock: systemClock,
+      mail: new ImapMailStore(imapPool, user.credentials, signal, { sharedNamespaces: config.imap.sharedNamespaces }),
+    }),
   };
   const app = createApp({
     config,
@@ -66,6 +80,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
   try {
     await listen(server, config.server.port, config.server.host);
   } catch (err) {
+    await imapPool.close();
     await state.close();
     throw err;
   }
@@ -84,6 +99,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       cut.unref();
       await closed;
       clearTimeout(cut);
+      await imapPool.close();
       await state.close();
       logger.info({ url }, 'easgate stopped');
     })();

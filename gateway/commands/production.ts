@@ -4,10 +4,18 @@
  * not offered.
  */
 import type { Config } from '../config/schema.js';
+import { folderCreateCommand } from './folder-create.js';
+import { folderDeleteCommand } from './folder-delete.js';
+import { folderSyncCommand } from './folder-sync.js';
+import { folderUpdateCommand } from './folder-update.js';
 import { CommandRegistry } from './registry.js';
 
 export function createProductionRegistry(_config: Config): CommandRegistry {
   return new CommandRegistry([
     // One line per implemented command, e.g. provisionCommand(config.policy),
+    folderSyncCommand(),
+    folderCreateCommand(),
+    folderUpdateCommand(),
+    folderDeleteCommand(),
   ]);
 }
