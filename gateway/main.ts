@@ -15,6 +15,7 @@ import { createProductionRegistry } from './commands/production.js';
 import type { CommandRegistry } from './commands/registry.js';
 import type { Config } from './config/schema.js';
 import { createApp } from './http/app.js';
+import { DeviceAccess } from './http/device-access.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
 import { systemClock } from './ports/clock.js';
@@ -73,6 +74,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       encodedLength: (root) => encodedLength(root),
     },
     ports,
+    devices: new DeviceAccess(config.policy),
     shutdown: shutdown.signal,
   });
 

@@ -8,14 +8,18 @@ import { folderCreateCommand } from './folder-create.js';
 import { folderDeleteCommand } from './folder-delete.js';
 import { folderSyncCommand } from './folder-sync.js';
 import { folderUpdateCommand } from './folder-update.js';
+import { provisionCommand } from './provision.js';
 import { CommandRegistry } from './registry.js';
+import { settingsCommand } from './settings.js';
 
-export function createProductionRegistry(_config: Config): CommandRegistry {
+export function createProductionRegistry(config: Config): CommandRegistry {
   return new CommandRegistry([
     // One line per implemented command, e.g. provisionCommand(config.policy),
     folderSyncCommand(),
     folderCreateCommand(),
     folderUpdateCommand(),
     folderDeleteCommand(),
+    provisionCommand({ policy: config.policy }),
+    settingsCommand({ users: config.users }),
   ]);
 }

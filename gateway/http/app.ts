@@ -10,6 +10,7 @@ import type { CredentialVerifier } from '../ports/credential-verifier.js';
 import type { HealthCheck } from '../ports/health-check.js';
 import type { PortsFactory } from '../ports/index.js';
 import { Authenticator, type AuthenticatorOptions } from './auth/authenticator.js';
+import type { DeviceAccess } from './device-access.js';
 import { dispatchPost, type WbxmlCodec } from './dispatch.js';
 import { AuthenticationError } from '../errors.js';
 import { mapError } from './error-mapping.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   readonly shutdown?: AbortSignal;
   /** Tests shorten or observe the failure-budget slow-down. */
   readonly authSleep?: AuthenticatorOptions['sleep'];
+  /** Device sightings and access control (blocks, wipes, policy keys); gateway/main.ts always brings it. */
+  readonly devices?: DeviceAccess;
 }
 
 export const EAS_PATH = '/microsoft-server-activesync';
@@ -74,6 +77,7 @@ export function createApp(deps: AppDeps): Koa {
           logger: deps.logger,
           maxBodyBytes: config.server.maxBodyBytes,
           shutdown,
+          ...(deps.devices ? { devices: deps.devices } : {}),
         });
         return;
       }
@@ -105,6 +109,9 @@ function accessLog(deps: AppDeps) {
       st.reason = mapped.reason;
       emptyBody(ctx, mapped.status);
       ctx.set(mapped.headers);
+      // A status Node has no phrase for (449) gets the one the error names.
+      const phrase = (err as { statusMessage?: unknown } | null)?.statusMessage;
+      if (typeof phrase === 'string') ctx.message = phrase;
     }
     if (st.closeConnection || !ctx.req.complete) {
       // Answered before the body was read to its end (413, 401, ...): closing is cheaper

@@ -19,6 +19,7 @@ import { BadRequestError, CommandNotImplementedError, EasStatusError, MalformedW
 import type { PortsFactory } from '../ports/index.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { checkDeclaredLength, readBody } from './body.js';
+import type { DeviceAccess } from './device-access.js';
 import type { EasRequestLine } from './eas-request-line.js';
 import { parseRequestLine } from './request-line.js';
 import { easState } from './request-state.js';
@@ -44,6 +45,8 @@ export interface DispatchDeps {
   readonly maxBodyBytes: number;
   /** Aborted when the gateway shuts down. */
   readonly shutdown: AbortSignal;
+  /** Device sightings, blocks, wipes and policy keys; without it (edge tests with fake ports) every device may run every command. */
+  readonly devices?: DeviceAccess;
 }
 
 export async function dispatchPost(ctx: Context, deps: DispatchDeps): Promise<void> {
@@ -69,13 +72,26 @@ export async function dispatchPost(ctx: Context, deps: DispatchDeps): Promise<vo
   st.authCached = auth.cached;
   if (lineError !== undefined || !line) throw lineError;
 
+  const userAgent = ctx.get('User-Agent');
+  const ports = deps.ports.forRequest(auth.user, signal);
+  // Sighted (and a blocked device refused) before version and command checks: blocked means every command.
+  const device = await deps.devices?.admit(ports.state, auth.user.login, line, userAgent || undefined);
   const version = resolveVersion(line.protocolVersion);
   const row = resolveCommand(line, version, deps.registry);
   st.command = row.name;
+  if (device && deps.devices) {
+    // Before the body is read: a device that must provision or wipe first is answered at once.
+    const refusal = deps.devices.check(device, row, version, line.policyKey);
+    if (refusal) {
+      st.easStatus = refusal.status;
+      st.reason = refusal.reason;
+      writeResult(ctx, { kind: 'wbxml', root: refusal.root }, deps.codec);
+      return;
+    }
+  }
 
   const request = await readRequest(ctx, row, version, deps, signal);
   const log = deps.logger.child({ user: auth.user.login, deviceId: line.deviceId, deviceType: line.deviceType, cmd: row.name, version });
-  const userAgent = ctx.get('User-Agent');
   const context: CommandContext = {
     command: row.name,
     user: auth.user,
@@ -86,10 +102,8 @@ export async function dispatchPost(ctx: Context, deps: DispatchDeps): Promise<vo
     params: line.params,
     log,
     signal,
-    ports: deps.ports.forRequest(auth.user, signal),
+    ports,
   };
-  // Provisioning (row.needsProvisioning, HTTP 449 / MS-ASPROV) is enforced here once the
-  // Provision command and the state store's policy keys are wired in.
   const result = await runHandler(row, context, request, (status) => (st.easStatus = status));
   writeResult(ctx, result, deps.codec);
 }

@@ -24,6 +24,8 @@ const query = (cmd: string, extra: Record<string, string> = {}): string =>
   `${EAS}?${new URLSearchParams({ Cmd: cmd, User: ALICE.user, DeviceId: 'ITDEVICE01', DeviceType: 'TestPhone', ...extra }).toString()}`;
 
 const log = memoryLog('debug');
+// These tests are about the edge with echo commands; provisioning has its own tests (test/integration/provision).
+const EDGE_ONLY = { enforce: false } as const;
 
 describe('gateway against the loopback Dovecot', () => {
   let gw: RunningGateway;
@@ -33,7 +35,7 @@ describe('gateway against the loopback Dovecot', () => {
     await requireImap();
     data = testDataDir();
     gw = await startGateway(
-      integrationConfig(data.path, { server: { maxBodyBytes: 64 * 1024 }, auth: { defaultDomain: 'example.com' }, retryAfterSeconds: 11 }),
+      integrationConfig(data.path, { server: { maxBodyBytes: 64 * 1024 }, auth: { defaultDomain: 'example.com' }, retryAfterSeconds: 11, policy: EDGE_ONLY }),
       { logger: log.logger, registry: testRegistry() },
     );
   });
@@ -168,7 +170,7 @@ describe('stopping the gateway', () => {
   it('close() aborts a long-running request and resolves promptly', async () => {
     await requireImap();
     const data = testDataDir();
-    const gw = await startGateway(integrationConfig(data.path), { logger: log.logger, registry: testRegistry() });
+    const gw = await startGateway(integrationConfig(data.path, { policy: EDGE_ONLY }), { logger: log.logger, registry: testRegistry() });
     try {
       const before = waits.started;
       const seen = waits.aborted.length;
@@ -195,7 +197,7 @@ describe('replaying captured device requests', () => {
   before(async () => {
     await requireImap();
     data = testDataDir();
-    gw = await startGateway(integrationConfig(data.path), { logger: replayLog.logger, registry: echoRegistry() });
+    gw = await startGateway(integrationConfig(data.path, { policy: EDGE_ONLY }), { logger: replayLog.logger, registry: echoRegistry() });
   });
   after(async () => {
     await gw?.close();
