@@ -19,7 +19,7 @@ import {
   type CompiledCodePages,
   type NamespaceTokens,
 } from './tables.js';
-import type { WbxmlElement } from './tree.js';
+import { element, type WbxmlElement } from './tree.js';
 import { ByteWriter, utf8Length } from './writer.js';
 
 export interface EncodeOptions {
@@ -53,11 +53,106 @@ const CONTINUE = -1;
 
 /** Encode a tree into one WBXML document. Throws EncodeError for trees it cannot write. */
 export function encode(root: WbxmlElement, options?: EncodeOptions): Uint8Array {
-  const writer = new ByteWriter(4096);
-  const core = new EncoderCore(root, compiledPages(options?.codePages), writer, Infinity, false);
-  core.run(Infinity);
-  return writer.finish();
+  const pages = compiledPages(options?.codePages);
+  const writer = new ByteWriter(2048);
+  // The recursive encoder is the fast path (V8 optimises a function called once per element far
+  // better than one long loop); trees deeper than it allows go through the iterative core.
+  if (new RecursiveEncoder(pages, writer).document(root)) return writer.finish();
+  const fallback = new ByteWriter(1024);
+  new EncoderCore(root, pages, fallback, Infinity, false).run(Infinity);
+  return fallback.finish();
 }
+
+/** Deeper than this, `encode` switches to the iterative core (EAS documents nest about 10 deep). */
+const MAX_RECURSION = 500;
+
+/** The synchronous encoder: one recursive call per element. Same output as EncoderCore. */
+class RecursiveEncoder {
+  private page = 0;
+  private lastNs: string | undefined;
+  private lastEntry: NamespaceTokens | undefined;
+  /** Open elements, for error paths only. */
+  private readonly open: WbxmlElement[] = [];
+
+  constructor(
+    private readonly pages: CompiledCodePages,
+    private readonly w: ByteWriter,
+  ) {}
+
+  /** Write the whole document; false if the tree is too deep for recursion (nothing useful written). */
+  document(root: WbxmlElement): boolean {
+    const w = this.w;
+    w.ensure(4);
+    for (const b of EAS_HEADER) w.byte(b);
+    return this.element(root, 0);
+  }
+
+  private element(e: WbxmlElement, depth: number): boolean {
+    const w = this.w;
+    let entry = this.lastEntry;
+    if (e.ns !== this.lastNs) {
+      entry = this.pages.byNamespace.get(e.ns);
+      this.lastNs = e.ns;
+      this.lastEntry = entry;
+    }
+    let token = entry === undefined ? undefined : entry.tokens.get(e.tag);
+    let page: number;
+    if (token === undefined) {
+      const packed = lookupToken(this.pages, e, this.open.map((o) => o.tag));
+      page = packed >> 8;
+      token = packed & 0xff;
+    } else {
+      page = entry!.page;
+    }
+    if (page !== this.page) {
+      w.byte2(SWITCH_PAGE, page);
+      this.page = page;
+    }
+    const children = e.children;
+    const n = children.length;
+    if (n > 0) {
+      if (e.text !== undefined || e.opaque !== undefined || e.opaqueSource !== undefined) this.fail('mixed-content', e);
+      if (depth >= MAX_RECURSION) return false;
+      w.byte(token | CONTENT);
+      this.open.push(e);
+      for (let i = 0; i < n; i++) if (!this.element(children[i]!, depth + 1)) return false;
+      this.open.pop();
+      w.byte(END);
+      return true;
+    }
+    const text = e.text;
+    if (text !== undefined) {
+      if (e.opaque !== undefined || e.opaqueSource !== undefined) this.fail('mixed-content', e);
+      w.byte2(token | CONTENT, STR_I);
+      if (!w.cstring(text)) this.fail('nul-in-text', e);
+      w.byte(END);
+      return true;
+    }
+    const opaque = e.opaque;
+    if (opaque !== undefined) {
+      if (e.opaqueSource !== undefined) this.fail('mixed-content', e);
+      w.byte2(token | CONTENT, OPAQUE);
+      w.mbUInt32(opaque.length);
+      w.bytes(opaque);
+      w.byte(END);
+      return true;
+    }
+    if (e.opaqueSource !== undefined) this.fail('opaque-source-sync', e);
+    w.byte(token);
+    return true;
+  }
+
+  private fail(reason: 'mixed-content' | 'nul-in-text' | 'opaque-source-sync', e: WbxmlElement): never {
+    const path = [...this.open.map((o) => o.tag), e.tag].join('/');
+    throw new EncodeError(reason, ENCODE_MESSAGES[reason], path);
+  }
+}
+
+const ENCODE_MESSAGES = {
+  'mixed-content': 'an element has more than one of children, text, opaque, opaqueSource',
+  'nul-in-text': 'text contains NUL, which WBXML inline strings cannot carry',
+  'opaque-source-sync': 'an opaque source needs the streaming encoder (encodeChunks/encodeToStream)',
+} as const;
 
 /**
  * Encode a tree as a sequence of chunks (an async generator), for writing a large response
@@ -222,7 +317,7 @@ class EncoderCore {
     private readonly largeOpaque: number,
     private readonly streaming: boolean,
   ) {
-    this.open = [{ ns: '', tag: '', children: [root] }];
+    this.open = [element('', '', [root])];
     this.next = [0];
     w.ensure(4);
     for (const b of EAS_HEADER) w.byte(b);
@@ -245,7 +340,7 @@ class EncoderCore {
         this.depth = top;
         if (top > 0) w.byte(END);
       }
-      if (w.length >= flushAt) return this.depth > 0 ? FLUSH : DONE;
+      if (w.pos >= flushAt) return this.depth > 0 ? FLUSH : DONE;
     }
     return DONE;
   }
@@ -274,11 +369,8 @@ class EncoderCore {
     }
 
     const children = e.children;
-    const text = e.text;
-    const opaque = e.opaque;
-    const source = e.opaqueSource;
     if (children.length > 0) {
-      if (text !== undefined || opaque !== undefined || source !== undefined) this.mixed(e);
+      if (e.text !== undefined || e.opaque !== undefined || e.opaqueSource !== undefined) this.mixed(e);
       w.byte(token | CONTENT);
       if (this.depth === this.open.length) {
         this.open.push(e);
@@ -290,16 +382,18 @@ class EncoderCore {
       this.depth++;
       return CONTINUE;
     }
+    const text = e.text;
     if (text !== undefined) {
-      if (opaque !== undefined || source !== undefined) this.mixed(e);
-      if (text.indexOf('\0') >= 0) {
-        throw new EncodeError('nul-in-text', 'text contains NUL, which WBXML inline strings cannot carry', this.pathOf(e));
-      }
+      if (e.opaque !== undefined || e.opaqueSource !== undefined) this.mixed(e);
       w.byte2(token | CONTENT, STR_I);
-      w.cstring(text);
+      if (!w.cstring(text)) {
+        throw new EncodeError('nul-in-text', ENCODE_MESSAGES['nul-in-text'], this.pathOf(e));
+      }
       w.byte(END);
       return CONTINUE;
     }
+    const opaque = e.opaque;
+    const source = e.opaqueSource;
     if (opaque !== undefined) {
       if (source !== undefined) this.mixed(e);
       w.byte2(token | CONTENT, OPAQUE);
@@ -314,7 +408,7 @@ class EncoderCore {
     }
     if (source !== undefined) {
       if (!this.streaming) {
-        throw new EncodeError('opaque-source-sync', 'an opaque source needs the streaming encoder (encodeChunks/encodeToStream)', this.pathOf(e));
+        throw new EncodeError('opaque-source-sync', ENCODE_MESSAGES['opaque-source-sync'], this.pathOf(e));
       }
       const length = source.length;
       if (!Number.isSafeInteger(length) || length < 0 || length > 0xffffffff) {
@@ -336,7 +430,7 @@ class EncoderCore {
   }
 
   private mixed(e: WbxmlElement): never {
-    throw new EncodeError('mixed-content', 'an element has more than one of children, text, opaque, opaqueSource', this.pathOf(e));
+    throw new EncodeError('mixed-content', ENCODE_MESSAGES['mixed-content'], this.pathOf(e));
   }
 
   private pathNames(): string[] {

@@ -18,14 +18,22 @@ type Allocator = (size: number) => Uint8Array;
 const nodeBuffer = (globalThis as { Buffer?: { allocUnsafe?: Allocator } }).Buffer;
 const allocBytes: Allocator =
   nodeBuffer?.allocUnsafe !== undefined ? (size) => nodeBuffer.allocUnsafe!(size) : (size) => new Uint8Array(size);
-/** Strings up to this many UTF-16 units are written by a JS loop while they are ASCII. */
+/** Strings up to this many UTF-16 units are encoded by a JS loop (cheaper than a native call). */
 const SHORT_STRING = 32;
+/** Strings at least this long are checked for NUL on their encoded bytes (a native memchr). */
+const LONG_STRING = 256;
+
+type ByteIndexOf = (this: Uint8Array, value: number, byteOffset: number) => number;
+/** Buffer#indexOf is memchr; Uint8Array#indexOf is a plain loop. */
+const byteIndexOf: ByteIndexOf =
+  (globalThis as { Buffer?: { prototype?: { indexOf?: ByteIndexOf } } }).Buffer?.prototype?.indexOf ?? Uint8Array.prototype.indexOf;
 
 export class ByteWriter {
-  private buf: Uint8Array;
-  private pos = 0;
+  /** The backing store; only [0, pos) is meaningful. Public for the encoder's hot loop. */
+  buf: Uint8Array;
+  pos = 0;
 
-  constructor(initialSize = 4096) {
+  constructor(initialSize = 1024) {
     this.buf = allocBytes(Math.max(16, initialSize));
   }
 
@@ -40,7 +48,8 @@ export class ByteWriter {
   }
 
   private grow(n: number): void {
-    let size = this.buf.length * 2;
+    // Quadruple while large: a multi-megabyte document is copied fewer times on its way up.
+    let size = this.buf.length * (this.buf.length >= 65536 ? 4 : 2);
     while (size < this.pos + n) size *= 2;
     const next = allocBytes(size);
     next.set(this.buf.subarray(0, this.pos), 0);
@@ -81,31 +90,57 @@ export class ByteWriter {
     }
   }
 
-  /** `s` as UTF-8 followed by NUL (the body of STR_I). The caller has checked `s` has no NUL. */
-  cstring(s: string): void {
+  /**
+   * `s` as UTF-8 followed by NUL: the body of an STR_I. Returns false, having written nothing, if
+   * `s` itself contains NUL (which would end the string early and let the rest be read as tokens).
+   * Short strings are encoded here in JS; longer ones by the platform's UTF-8 encoder. Lone
+   * surrogates become U+FFFD (EF BF BD) either way.
+   */
+  cstring(s: string): boolean {
     const n = s.length;
     // UTF-8 needs at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
     this.ensure(n * 3 + 1);
     const buf = this.buf;
-    let pos = this.pos;
+    let p = this.pos;
     let i = 0;
     if (n <= SHORT_STRING) {
       for (; i < n; i++) {
         const c = s.charCodeAt(i);
-        if (c >= 0x80) break;
-        buf[pos++] = c;
+        if (c < 0x80) {
+          if (c === 0) return false;
+          buf[p++] = c;
+        } else if (c < 0x800) {
+          buf[p++] = 0xc0 | (c >> 6);
+          buf[p++] = 0x80 | (c & 0x3f);
+        } else if ((c & 0xf800) === 0xd800) {
+          break; // a surrogate: pairs and lone ones are left to the platform encoder
+        } else {
+          buf[p++] = 0xe0 | (c >> 12);
+          buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+          buf[p++] = 0x80 | (c & 0x3f);
+        }
       }
-    }
-    if (i < n) {
-      const rest = i === 0 ? s : s.slice(i);
-      if (nodeUtf8Write !== undefined) {
-        pos += nodeUtf8Write.call(buf, rest, pos, buf.length - pos);
-      } else {
-        pos += textEncoder.encodeInto(rest, buf.subarray(pos)).written;
+      if (i === n) {
+        buf[p] = 0;
+        this.pos = p + 1;
+        return true;
       }
+      if (s.indexOf('\0', i) >= 0) return false;
+    } else if (n < LONG_STRING && s.indexOf('\0') >= 0) {
+      return false;
     }
-    buf[pos++] = 0;
-    this.pos = pos;
+    const start = p;
+    const rest = i === 0 ? s : s.slice(i);
+    if (nodeUtf8Write !== undefined) {
+      p += nodeUtf8Write.call(buf, rest, p, buf.length - p);
+    } else {
+      p += textEncoder.encodeInto(rest, buf.subarray(p)).written;
+    }
+    buf[p] = 0;
+    // Long strings: search the encoded bytes for NUL; the terminator just written bounds the search.
+    if (n >= LONG_STRING && byteIndexOf.call(buf, 0, start) !== p) return false;
+    this.pos = p + 1;
+    return true;
   }
 
   /** The bytes written so far, as a view; the writer must not be used afterwards. */

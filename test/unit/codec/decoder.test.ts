@@ -291,6 +291,32 @@ describe('decode: mixed content', () => {
 });
 
 describe('decode: UTF-8', () => {
+  it('long texts take the ASCII, UTF-8 or malformed-UTF-8 route and decode exactly as Buffer#toString does', () => {
+    const ascii = Buffer.from('a'.repeat(20_000));
+    const cases: Buffer[] = [ascii];
+    for (const at of [0, 1, 4093, 4094, 4095, 4096, 4097, 8191, 8192, 12_000, 19_997]) {
+      const inserts: number[][] = [
+        [...Buffer.from('é')], [...Buffer.from('€')], [...Buffer.from('😀')], // valid 2-, 3-, 4-byte sequences
+        [0xff], [0xe9], [0xe2, 0x82], [0x80, 0x80, 0x80], [0xf0, 0x9f, 0x98], // malformed
+      ];
+      for (const insert of inserts) {
+        const bytes = Buffer.from(ascii);
+        Buffer.from(insert).copy(bytes, at);
+        cases.push(bytes);
+      }
+    }
+    cases.push(Buffer.alloc(9000, 0x80)); // nothing but continuation bytes
+    cases.push(Buffer.from('日本語のメール'.repeat(2000)));
+    cases.push(Buffer.from('\ufeffBOM first, then text 😀 ü '.repeat(100))); // a BOM is a character, not stripped
+    cases.push(Buffer.concat([Buffer.from('x'.repeat(2000)), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('ü'.repeat(1000))])); // a UTF-8-encoded surrogate
+    cases.push(Buffer.from('x'.repeat(1023))); // just below the long-text threshold
+    cases.push(Buffer.from('é'.repeat(512))); // exactly at it
+    for (const text of cases) {
+      const doc = Buffer.concat([wbxml().page(FH).open('FolderCreate').open('DisplayName').raw(0x03).bytes(), text, Buffer.from([0, 1, 1])]);
+      assert.equal(dec(doc).children[0]!.text, text.toString('utf8'));
+    }
+  });
+
   const withName = (...bytes: number[]) =>
     wbxml().page(FH).open('FolderCreate').open('DisplayName').raw(0x03, ...bytes, 0x00).end().end().bytes();
 

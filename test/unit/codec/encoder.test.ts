@@ -113,8 +113,14 @@ describe('encode: errors', () => {
     fails(el(AS, 'Sync', [withSource]), 'mixed-content', 'Sync/SyncKey');
   });
 
-  it('rejects NUL in text (STR_I cannot carry it)', () => {
+  it('rejects NUL in text (STR_I cannot carry it), short or long, wherever it is', () => {
     fails(el(AS, 'Sync', [el(AS, 'SyncKey', 'a\0b')]), 'nul-in-text', 'Sync/SyncKey');
+    fails(el(AS, 'Sync', [el(AS, 'SyncKey', '\0')]), 'nul-in-text', 'Sync/SyncKey');
+    for (const at of [0, 1, 255, 4999]) {
+      const text = 'ü'.repeat(5000).split('');
+      text[at] = '\0';
+      fails(el(AS, 'Sync', [el(AS, 'SyncKey', text.join(''))]), 'nul-in-text', 'Sync/SyncKey');
+    }
   });
 
   it('rejects an opaque source in the synchronous encoder', () => {
