@@ -184,4 +184,30 @@ describe('EAS-4-TbSync against easgate and the loopback Dovecot', () => {
       assert.fail("alice's mailboxes kept changing during three attempts: other tests are creating folders concurrently");
     });
   }
+
+  // TbSync's own default is provisioning off: it provisions only when the server asks, with
+  // HTTP 449 (before 14.0) or Status 142 in the response (14.0 on, MS-ASPROV 3.2.5.1.1).
+  for (const version of ['14.0', '2.5'] as const) {
+    const first = version === '14.0' ? 'Settings' : 'FolderSync';
+    it(`EAS ${version}, TbSync's defaults (provisioning off): ${first} is refused with ${version === '14.0' ? 'Status 142' : 'HTTP 449'}, TbSync provisions and reruns`, async () => {
+      const from = tb.exchanges.length;
+      const account = tb.createAccount({ host: new URL(gw.url).host, user: ALICE.user, password: ALICE.password, asversion: version, deviceId: `MZTBeasgatedefault${version.replace('.', '')}0123456789`.slice(0, 32) });
+      const { status, runs } = await tb.syncFolderList(account);
+      const ex = tb.exchanges.slice(from);
+      assert.equal(status.type, 'success', formatFailure(`EAS ${version}, provisioning off`, status, ex, tb.states, tb.log));
+      assert.deepEqual(runs.map((r) => r.type), ['account_rerun', 'success'], formatFailure(`EAS ${version}, provisioning off`, runs[0]!, ex, tb.states, tb.log));
+      const after449 = version === '14.0' ? ['Provision', 'Provision', 'Settings', 'FolderSync'] : ['Provision', 'Provision', 'FolderSync'];
+      assert.deepEqual(ex.map(commandOf), ['OPTIONS', first, ...after449]);
+      const refused = ex[1]!;
+      assert.equal(refused.requestHeaders['X-MS-PolicyKey'], undefined, 'no policy key while provisioning is off');
+      if (version === '14.0') {
+        assert.equal(refused.status, 200, formatExchange(refused));
+        assert.equal((tb.parseWbxml(refused.responseBody!) as { Settings?: { Status?: string } }).Settings?.Status, '142', formatExchange(refused));
+      } else {
+        assert.equal(refused.status, 449, formatExchange(refused));
+      }
+      assert.equal(account.property('provision'), true);
+      assert.match(String(account.property('policykey')), /^[1-9]\d*$/);
+    });
+  }
 });
