@@ -106,6 +106,8 @@ const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 const fromCharCode = String.fromCharCode;
 /** Strings up to this many bytes are decoded by a JS loop when they are ASCII (most EAS strings). */
 const SHORT_STRING = 8;
+/** The NUL of an inline string is looked for in JS within this many bytes, natively beyond. */
+const SHORT_SCAN = 32;
 
 /** Decode an EAS WBXML document into its root element. */
 export function decode(input: Uint8Array, options?: DecodeOptions): WbxmlElement {
@@ -255,7 +257,16 @@ export function decodeDocument(input: Uint8Array, options?: DecodeOptions): Wbxm
       }
       case STR_I: {
         if (cur === undefined) throw new WbxmlError('text-outside-root', 'inline string outside the document element', start);
-        const nul = buf.indexOf(0, pos);
+        // Most EAS strings are short: find their NUL in JS before paying for a native search.
+        let nul = -1;
+        const scanEnd = pos + SHORT_SCAN < len ? pos + SHORT_SCAN : len;
+        for (let i = pos; i < scanEnd; i++) {
+          if (buf[i] === 0) {
+            nul = i;
+            break;
+          }
+        }
+        if (nul < 0 && scanEnd < len) nul = buf.indexOf(0, scanEnd);
         if (nul < 0) throw new WbxmlError('truncated', `inline string started at ${pos} has no terminating NUL`, len);
         if (nul - pos > maxStringBytes) {
           throw new WbxmlError('limit:string', `string of ${nul - pos} bytes exceeds maxStringBytes ${maxStringBytes}`, start);
