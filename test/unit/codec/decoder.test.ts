@@ -99,6 +99,14 @@ describe('decode: documents', () => {
     assert.equal(root.children[1]!.opaque!.length, 0);
   });
 
+  it('accepts a plain Uint8Array (not a Buffer), long texts included', () => {
+    for (const text of ['a'.repeat(5000), 'ü'.repeat(3000), '😀'.repeat(2000)]) {
+      const bytes = new Uint8Array(wbxml().page(FH).open('FolderCreate').leaf('DisplayName', text).end().bytes());
+      assert.equal(Object.getPrototypeOf(bytes), Uint8Array.prototype);
+      assert.equal(dec(bytes).children[0]!.text, text);
+    }
+  });
+
   it('accepts a Buffer that is a slice of a larger pool', () => {
     const pool = Buffer.alloc(100, 0xee);
     const bytes = wbxml().page(FH).open('FolderSync').leaf('SyncKey', '0').end().bytes();

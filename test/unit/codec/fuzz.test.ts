@@ -98,7 +98,8 @@ function randomBytes(rng: Rng): Uint8Array {
   return Uint8Array.from([...head, ...body]);
 }
 
-const TEXTS = ['', '0', '1', 'Inbox', ' padded ', 'a&b<c>', 'Grüße', '日本語', '😀', '\r\n', 'ctl\u0001', 'x'.repeat(300)];
+const TEXTS = ['', '0', '1', 'Inbox', ' padded ', 'a&b<c>', 'Grüße', '日本語', '😀', '\r\n', 'ctl\u0001', 'x'.repeat(300),
+  'x'.repeat(2000), 'ab😀ü'.repeat(400), 'é'.repeat(1100)];
 const PAGES = CODE_PAGES.map((cp) => ({ ns: cp.namespace, tags: Object.values(cp.tags) }));
 
 /** A random valid tree over all code pages. */
@@ -137,7 +138,12 @@ function check(bytes: Uint8Array, options: DecodeOptions | undefined, context: (
 const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 describe(`fuzz (seed ${SEED}, ${SECONDS}s; replay with EASGATE_FUZZ_SEED=${SEED})`, () => {
-  const corpus = wbxmlFixtures().map((f) => f.bytes);
+  // The fixtures, plus documents with long texts (the decoder's native UTF-8 routes).
+  const corpus = [
+    ...wbxmlFixtures().map((f) => f.bytes),
+    encode({ ns: 'AirSync', tag: 'Sync', children: [{ ns: 'AirSync', tag: 'SyncKey', children: [], text: 'ascii '.repeat(400) }] }),
+    encode({ ns: 'AirSync', tag: 'Sync', children: [{ ns: 'AirSync', tag: 'SyncKey', children: [], text: 'Grüße 😀 '.repeat(300) }] }),
+  ];
   const budget = (SECONDS * 1000) / 3;
 
   it('random bytes', (t) => {
