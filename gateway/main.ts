@@ -49,6 +49,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     maxConnections: config.imap.poolMaxConnections,
     maxPerUser: config.imap.poolMaxPerUser,
     idleMs: config.imap.poolIdleSeconds * 1000,
+    maxAgeMs: config.imap.poolMaxAgeSeconds * 1000,
     acquireTimeoutMs: config.imap.connectTimeoutMs,
   });
   const ports: PortsFactory = {

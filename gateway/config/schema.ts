@@ -36,6 +36,8 @@ export const configSchema = z.object({
     poolMaxPerUser: z.coerce.number().int().min(1).default(4),
     /** A session unused this long is logged out. */
     poolIdleSeconds: z.coerce.number().int().min(1).default(300),
+    /** A session this old is logged out after its request, so no session's view of the mailbox grows stale. */
+    poolMaxAgeSeconds: z.coerce.number().int().min(1).default(120),
   }).prefault({}),
   smtp: z.object({
     host: z.string().min(1).default('127.0.0.1'),

@@ -9,6 +9,10 @@
  * - At maxConnections, the least recently used idle session of anyone is logged out to make
  *   room; when none is idle, requests wait up to acquireTimeoutMs, then get 503.
  * - An idle session is logged out after idleMs; one that broke (socket closed, BYE) is dropped.
+ * - A session older than maxAgeMs is retired when it comes back. Long-lived sessions can hold
+ *   a stale view: Dovecot 2.3's mailbox list index, after a RENAME by another session, keeps
+ *   listing a folder deleted later (and misses one created below the renamed folder) in every
+ *   session already open, until a new session opens the index. Retiring sessions bounds that.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { BackendUnavailableError } from '../../errors.js';
@@ -26,6 +30,8 @@ export interface SessionPoolOptions {
   readonly maxConnections: number;
   readonly maxPerUser: number;
   readonly idleMs: number;
+  /** Sessions are retired (at release) once this old. */
+  readonly maxAgeMs: number;
   /** How long a request waits for a free session before it is answered 503. */
   readonly acquireTimeoutMs: number;
 }
@@ -42,6 +48,7 @@ interface Entry<S> {
   readonly session: S;
   readonly key: string;
   uses: number;
+  readonly openedAt: number;
   idleSince: number;
   timer: NodeJS.Timeout | undefined;
   /** Counted out of the pool (closed, expired, evicted or dropped). */
@@ -121,7 +128,7 @@ export class SessionPool<S extends PoolableSession> {
           this.#wake();
           throw err;
         }
-        const entry: Entry<S> = { session, key, uses: 0, idleSince: 0, timer: undefined, gone: false };
+        const entry: Entry<S> = { session, key, uses: 0, openedAt: Date.now(), idleSince: 0, timer: undefined, gone: false };
         session.onClose(() => this.#closedByServer(entry));
         return entry;
       }
@@ -132,7 +139,7 @@ export class SessionPool<S extends PoolableSession> {
   #release(entry: Entry<S>): void {
     const slot = this.#slot(entry.key);
     slot.busy -= 1;
-    if (this.#closed || entry.gone || !entry.session.usable) {
+    if (this.#closed || entry.gone || !entry.session.usable || Date.now() - entry.openedAt >= this.options.maxAgeMs) {
       this.#drop(entry);
       void entry.session.logout();
     } else {

@@ -31,7 +31,7 @@ function pool(opts: Partial<SessionPoolOptions> = {}) {
     const s = new FakeSession(opened.length + 1, credentials.login);
     opened.push(s);
     return s;
-  }, { maxConnections: 10, maxPerUser: 2, idleMs: 60_000, acquireTimeoutMs: 200, ...opts });
+  }, { maxConnections: 10, maxPerUser: 2, idleMs: 60_000, maxAgeMs: 60_000, acquireTimeoutMs: 200, ...opts });
   return { p, opened, failWith: (e: Error | undefined) => (fail = e) };
 }
 
@@ -170,6 +170,16 @@ describe('SessionPool', () => {
     await new Promise((r) => setTimeout(r, 60));
     assert.equal(opened[0]!.loggedOut, true);
     assert.equal(p.stats().total, 0);
+  });
+
+  it('a session past maxAgeMs is retired when it comes back; the next request logs in afresh', async () => {
+    const { p, opened } = pool({ maxAgeMs: 20 });
+    await p.use(alice, signal, async () => undefined);
+    assert.equal(opened[0]!.loggedOut, false);
+    await new Promise((r) => setTimeout(r, 30));
+    await p.use(alice, signal, async () => undefined);
+    assert.equal(opened[0]!.loggedOut, true, 'retired on release');
+    assert.equal(await p.use(alice, signal, async (s) => idOf(s)), 2);
   });
 
   it('close() logs out idle sessions, busy ones when they come back, and refuses new work', async () => {
