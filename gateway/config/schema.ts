@@ -73,7 +73,9 @@ export const configSchema = z.object({
    * Exchange's built-in default policy: every device must provision (enforce) but nothing
    * is demanded of it, so phones sync without a PIN yet still hold a policy key, and an
    * operator can tighten the policy later (devices then get Status 143 and re-provision).
-   * Unset numbers are sent as empty elements ("no limit").
+   * Unset numbers are sent as empty elements ("no limit"). Keys are the MS-ASPROV element
+   * names in camelCase with acronyms written as words, so the environment variables read
+   * well (allowHtmlEmail: EASGATE_POLICY_ALLOW_HTML_EMAIL).
    */
   policy: z.object({
     /** Commands other than Provision need a current X-MS-PolicyKey (449, or Status 142/143/144 from 14.0). */
@@ -105,7 +107,7 @@ export const configSchema = z.object({
     /** MaxAttachmentSize in bytes; unset: no limit. */
     maxAttachmentSize: z.coerce.number().int().min(1).optional(),
     /** AllowHTMLEmail (12.1+): false makes the device show HTML mail as plain text. */
-    allowHTMLEmail: bool.default(true),
+    allowHtmlEmail: bool.default(true),
     /** MaxEmailAgeFilter (12.1+): 0 all, 1 one day, 2 three days, 3 one week, 4 two weeks, 5 one month. */
     maxEmailAgeFilter: z.coerce.number().int().min(0).max(5).default(0),
     /** MaxCalendarAgeFilter (12.1+): 0 all, 4 two weeks, 5 one month, 6 three months, 7 six months. */
@@ -114,14 +116,14 @@ export const configSchema = z.object({
     /** MaxEmailBodyTruncationSize (12.1+): -1 no truncation, 0 headers only, >0 the size (Exchange counts KB). */
     maxEmailBodyTruncationSize: z.coerce.number().int().min(-1).default(-1),
     /** MaxEmailHTMLBodyTruncationSize (12.1+), same values. */
-    maxEmailHTMLBodyTruncationSize: z.coerce.number().int().min(-1).default(-1),
+    maxEmailHtmlBodyTruncationSize: z.coerce.number().int().min(-1).default(-1),
     /** AllowStorageCard, AllowCamera, AllowWiFi, ... (12.1+): device features the policy permits. */
     allowStorageCard: bool.default(true),
     allowCamera: bool.default(true),
-    allowWiFi: bool.default(true),
+    allowWifi: bool.default(true),
     allowTextMessaging: bool.default(true),
-    allowPOPIMAPEmail: bool.default(true),
-    allowIrDA: bool.default(true),
+    allowPopImapEmail: bool.default(true),
+    allowIrda: bool.default(true),
     allowDesktopSync: bool.default(true),
     allowBrowser: bool.default(true),
     allowConsumerEmail: bool.default(true),
@@ -134,26 +136,39 @@ export const configSchema = z.object({
     /** RequireManualSyncWhenRoaming (12.1+). */
     requireManualSyncWhenRoaming: bool.default(false),
     /** S/MIME (12.1+): RequireSignedSMIMEMessages, RequireEncryptedSMIMEMessages, AllowSMIMESoftCerts. */
-    requireSignedSMIMEMessages: bool.default(false),
-    requireEncryptedSMIMEMessages: bool.default(false),
-    allowSMIMESoftCerts: bool.default(true),
+    requireSignedSmimeMessages: bool.default(false),
+    requireEncryptedSmimeMessages: bool.default(false),
+    allowSmimeSoftCerts: bool.default(true),
     /** RequireSignedSMIMEAlgorithm: 0 SHA-1, 1 MD5. */
-    requireSignedSMIMEAlgorithm: z.coerce.number().int().min(0).max(1).default(0),
+    requireSignedSmimeAlgorithm: z.coerce.number().int().min(0).max(1).default(0),
     /** RequireEncryptionSMIMEAlgorithm: 0 TripleDES, 1 DES, 2 RC2 128, 3 RC2 64, 4 RC2 40. */
-    requireEncryptionSMIMEAlgorithm: z.coerce.number().int().min(0).max(4).default(0),
+    requireEncryptionSmimeAlgorithm: z.coerce.number().int().min(0).max(4).default(0),
     /** AllowSMIMEEncryptionAlgorithmNegotiation: 0 no, 1 strongest only, 2 any. */
-    allowSMIMEEncryptionAlgorithmNegotiation: z.coerce.number().int().min(0).max(2).default(2),
+    allowSmimeEncryptionAlgorithmNegotiation: z.coerce.number().int().min(0).max(2).default(2),
   }).prefault({}),
   users: z.object({
     /**
      * Extra addresses per login (Settings UserInformation), e.g.
      * {"alice@example.com": ["a.smith@example.com"]}; the login's own address always comes first.
      */
-    aliases: z.record(z.string().min(1), z.array(z.string().regex(/^[^@\s]+@[^@\s]+$/, 'an e-mail address'))).default({}),
+    aliases: z.preprocess(
+      // From the environment (EASGATE_USERS_ALIASES) the map arrives as JSON text.
+      (v) => (typeof v === 'string' ? parseJson(v) : v),
+      z.record(z.string().min(1), z.array(z.string().regex(/^[^@\s]+@[^@\s]+$/, 'an e-mail address'))),
+    ).default({}),
   }).prefault({}),
   /** Seconds a client is told to wait (Retry-After) when a backing server is down. */
   retryAfterSeconds: z.coerce.number().int().min(1).default(30),
 });
+
+/** JSON text to a value; text that is not JSON stays text, so validation names the key. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

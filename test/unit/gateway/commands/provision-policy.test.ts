@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DOMParser } from '@xmldom/xmldom';
 import { decode, encode } from '../../../../codec/index.js';
+import { loadConfig } from '../../../../gateway/config/load.js';
 import { buildEasProvisionDoc, easProvisionDocTags } from '../../../../gateway/commands/provision/eas-provision-doc.js';
 import { finalPolicyKey, keyFingerprint, parsePolicyKey, policyFingerprint, temporaryPolicyKey } from '../../../../gateway/commands/provision/policy-key.js';
 import { policyResponse } from '../../../../gateway/commands/provision/response.js';
@@ -64,7 +65,7 @@ describe('EASProvisionDoc', () => {
       policy: {
         devicePasswordEnabled: true, alphanumericPasswordRequired: 'true', minPasswordLength: 6, maxInactivityTimeDeviceLock: '900',
         maxDevicePasswordFailedAttempts: 8, passwordExpirationDays: 90, passwordHistory: 3, allowSimplePassword: false,
-        requireDeviceEncryption: true, maxAttachmentSize: 10485760, allowHTMLEmail: false, maxEmailAgeFilter: 3,
+        requireDeviceEncryption: true, maxAttachmentSize: 10485760, allowHtmlEmail: false, maxEmailAgeFilter: 3,
         maxCalendarAgeFilter: '6', maxEmailBodyTruncationSize: 100, attachmentsEnabled: false, allowCamera: false, allowBluetooth: 1,
       },
     }).policy;
@@ -76,6 +77,14 @@ describe('EASProvisionDoc', () => {
         values.MaxEmailBodyTruncationSize, values.AttachmentsEnabled, values.AllowCamera, values.AllowBluetooth, values.PasswordRecoveryEnabled],
       ['1', '1', '6', '900', '8', '90', '3', '0', '1', '10485760', '0', '3', '6', '100', '0', '0', '1', '0'],
     );
+  });
+
+  it('policy and users come from the environment too, with readable names', () => {
+    const c = loadConfig({ env: { EASGATE_POLICY_ENFORCE: 'false', EASGATE_POLICY_ALLOW_HTML_EMAIL: '0', EASGATE_POLICY_MAX_CALENDAR_AGE_FILTER: '4', EASGATE_USERS_ALIASES: '{"alice@example.com":["a@example.com"]}' } });
+    assert.deepEqual([c.policy.enforce, c.policy.allowHtmlEmail, c.policy.maxCalendarAgeFilter], [false, false, 4]);
+    assert.deepEqual(c.users.aliases, { 'alice@example.com': ['a@example.com'] });
+    assert.throws(() => loadConfig({ env: { EASGATE_USERS_ALIASES: 'not json' } }), /users\.aliases \(from EASGATE_USERS_ALIASES\)/);
+    assert.throws(() => loadConfig({ env: { EASGATE_USERS_ALIASES: '{"alice":["no-at-sign"]}' } }), /users\.aliases/);
   });
 
   it('refuses out-of-range policy values at configuration time', () => {
