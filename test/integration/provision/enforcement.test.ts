@@ -156,14 +156,21 @@ describe('policy changes and enforce off', () => {
     }
   });
 
-  it('the production registry offers and runs Provision and Settings', async () => {
+  it('the production registry offers and runs Provision and Settings, and its FolderSync waits for them', async () => {
     const gw = await start(data.path, {}, { production: true });
     try {
       const options = await eas(gw.gw, { method: 'OPTIONS', target: '/Microsoft-Server-ActiveSync' });
       assert.match(String(options.headers['ms-asprotocolcommands']), /\bSettings\b.*\bProvision\b/);
+      // The real FolderSync row answers the refusal in its own response shape.
+      const refused = await folderSync(gw, 'PRODUCTION', '16.1');
+      assert.equal(at(refused.wbxml(), 'Status')?.text, '142');
+      assert.ok(validateEasResponse(refused.wbxml(), 'FolderSyncResponse').valid);
       const final = await provision(gw.gw, 'PRODUCTION', '16.1');
       const res = await eas(gw.gw, { cmd: 'Settings', deviceId: 'PRODUCTION', version: '16.1', policyKey: final, body: S('Settings', [S('Oof', [S('Get', [S('BodyType', 'Text')])])]) });
       assert.equal(at(res.wbxml(), 'Oof', 'Status')?.text, '1');
+      const synced = await folderSync(gw, 'PRODUCTION', '16.1', final);
+      assert.equal(at(synced.wbxml(), 'Status')?.text, '1');
+      assert.ok(at(synced.wbxml(), 'Changes', 'Count'), 'the real hierarchy');
     } finally {
       await gw.close();
     }
