@@ -21,7 +21,7 @@ function layer(files, regexes) {
 export default tseslint.config(
   {
     name: 'easgate/ignores',
-    ignores: ['dist/**', 'node_modules/**', 'bench/**/build/**', 'coverage/**'],
+    ignores: ['dist/**', 'node_modules/**', 'bench/**/build/**', 'coverage/**', 'test-fixtures/.cache/**', '**/*.tmp.ts'],
   },
   ...tseslint.configs.recommended,
   {
