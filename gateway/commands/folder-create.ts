@@ -43,9 +43,7 @@ export const folderCreate: CommandHandler = async (ctx, request) => {
     }
     throw statusFor(err, REFUSALS);
   }
-  // Where the server put it, which is below the client's parent, except on servers whose
-  // personal namespace has a prefix ("INBOX."): there a top-level folder lands below INBOX.
-  const entry = await mailEntry(ctx.ports, user, created, parentIdOf(current, created.parentPath) ?? req.parentId);
+  const entry = await mailEntry(ctx.ports, user, created, req.parentId);
   const key = await saveNextState(ctx, req.syncKey, withFolder(held.folders, entry));
   ctx.log.debug({ serverId: entry.serverId, syncKey: key }, 'folder created');
   return { kind: 'wbxml', root: folderCreateResponse(key, entry.serverId) };
@@ -58,12 +56,6 @@ function resolveParent(current: CurrentHierarchy, parentId: string): string | nu
   // The Outbox is the gateway's own: nothing can live below it.
   if (origin.kind === 'virtual') throw new EasStatusError(Status.SpecialFolder, `cannot create a folder below the ${origin.name}`);
   return origin.folder.path;
-}
-
-function parentIdOf(current: CurrentHierarchy, parentPath: string | null): string | undefined {
-  if (parentPath === null) return '0';
-  for (const [serverId, origin] of current.origins) if (origin.kind === 'mail' && origin.folder.path === parentPath) return serverId;
-  return undefined;
 }
 
 /**

@@ -40,20 +40,6 @@ describe('FolderCreate', () => {
     assert.ok(h.mail.has('Top'));
   });
 
-  it('a server that files top-level folders below INBOX (namespace prefix "INBOX."): the state follows the server', async (t) => {
-    class PrefixedStore extends FakeMailStore {
-      override createFolder(parentPath: string | null, name: string) {
-        return super.createFolder(parentPath ?? 'INBOX', name);
-      }
-    }
-    const { h, id } = await primed(t, new PrefixedStore());
-    const r = parse(await h.run(folderCreate, folderCreateReq('1', '0', 'Top')));
-    assert.ok(h.mail.has('INBOX/Top'));
-    await nothingNew(h, r.syncKey!);
-    const other = parse(await h.run(folderSync, folderSyncReq('0'), { deviceId: 'OTHER' }));
-    assert.equal(other.adds.find((a) => a.serverId === r.serverId)!.parentId, id('Inbox'));
-  });
-
   it('changes made elsewhere meanwhile still reach the device', async (t) => {
     const { h } = await primed(t);
     h.mail.add('ByWebmail');
