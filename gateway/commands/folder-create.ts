@@ -43,6 +43,9 @@ export const folderCreate: CommandHandler = async (ctx, request) => {
     }
     throw statusFor(err, REFUSALS);
   }
+  // The state is what the device believes: below the parent it asked for. Should the server
+  // have filed it elsewhere (a namespace prefix "INBOX." puts top-level folders below INBOX),
+  // the next FolderSync tells the device with an Update.
   const entry = await mailEntry(ctx.ports, user, created, req.parentId);
   const key = await saveNextState(ctx, req.syncKey, withFolder(held.folders, entry));
   ctx.log.debug({ serverId: entry.serverId, syncKey: key }, 'folder created');

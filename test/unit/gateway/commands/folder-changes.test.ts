@@ -40,6 +40,20 @@ describe('FolderCreate', () => {
     assert.ok(h.mail.has('Top'));
   });
 
+  it('a server that files top-level folders below INBOX (namespace prefix "INBOX."): the next FolderSync tells the device where it went', async (t) => {
+    class PrefixedStore extends FakeMailStore {
+      override createFolder(parentPath: string | null, name: string) {
+        return super.createFolder(parentPath ?? 'INBOX', name);
+      }
+    }
+    const { h, id } = await primed(t, new PrefixedStore());
+    const r = parse(await h.run(folderCreate, folderCreateReq('1', '0', 'Top')));
+    assert.ok(h.mail.has('INBOX/Top'));
+    // The state holds what the device believes (top level); the listing corrects it.
+    const next = parse(await h.run(folderSync, folderSyncReq(r.syncKey!)));
+    assert.deepEqual(next.updates, [{ serverId: r.serverId, parentId: id('Inbox'), displayName: 'Top', type: 12 }]);
+  });
+
   it('changes made elsewhere meanwhile still reach the device', async (t) => {
     const { h } = await primed(t);
     h.mail.add('ByWebmail');
