@@ -26,6 +26,15 @@ const ACTIONS: Record<string, { action: Action; confirm?: boolean }> = {
     action: async (s, k) => done(await s.requestWipe(k, 'account-only'), 'account-only wipe requested for', '; the device removes this account at its next connection'),
   },
   'cancel-wipe': { action: async (s, k) => done(await s.cancelWipe(k), 'wipe request withdrawn for') },
+  // The way back for a wiped (or retired) device: its record, keys and sync states go, and
+  // if it connects again it starts over as a new device with Provision.
+  forget: {
+    confirm: true,
+    action: async (s, k) => {
+      if (!(await s.deleteDevice(k))) throw new DeviceNotFoundError(k);
+      return `forgot device ${k.deviceId} of ${k.user}; it must provision and sync from scratch if it returns\n`;
+    },
+  },
 };
 
 const done = (d: Device, what: string, after = ''): string => `${what} device ${d.deviceId} of ${d.user}${after}\n`;

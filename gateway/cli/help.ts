@@ -32,6 +32,7 @@ Exit status: 0 after a clean shutdown, 1 if the gateway failed to start,
        easgate devices block|unblock USER DEVICEID [--config FILE]
        easgate devices wipe|wipe-account USER DEVICEID --yes [--config FILE]
        easgate devices cancel-wipe USER DEVICEID [--config FILE]
+       easgate devices forget USER DEVICEID --yes [--config FILE]
 
 Operator tools on the state store (state.dataDir), safe to run next to a
 running server.
@@ -44,6 +45,8 @@ running server.
   wipe-account  remove only this account from the device
                 (AccountOnlyRemoteWipe, EAS 16.1 clients), also --yes
   cancel-wipe   withdraw a wipe the device has not acknowledged yet
+  forget        delete the device's record, policy key and sync states
+                (e.g. after an acknowledged wipe), also --yes
 
 Options:
 ${CONFIG_OPTION}

@@ -99,6 +99,21 @@ test('devices wipe-account -y requests an account-only wipe', async (t) => {
   assert.equal((await device(dataDir, alice))?.wipe.state, 'account-only-requested');
 });
 
+test('devices forget --yes deletes the record, so the device starts over; an unknown one is an error', async (t) => {
+  const { dataDir, env } = await seeded(t);
+  const refused = await easgate(['devices', 'forget', bob.user, bob.deviceId], env);
+  assert.equal(refused.code, 2);
+  assert.ok(await device(dataDir, bob));
+  const r = await easgate(['devices', 'forget', bob.user, bob.deviceId, '--yes'], env);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^forgot device ApplF17XYZ of bob@example\.org/);
+  assert.equal(await device(dataDir, bob), undefined);
+  assert.ok(await device(dataDir, alice));
+  const again = await easgate(['devices', 'forget', bob.user, bob.deviceId, '--yes'], env);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /no device ApplF17XYZ/);
+});
+
 test('an unknown device is an error naming it, exit 1', async (t) => {
   const { env } = await seeded(t);
   const r = await easgate(['devices', 'block', alice.user, 'NOSUCHDEVICE'], env);

@@ -39,7 +39,7 @@ describe('help and version', { concurrency: true }, () => {
 
   test('the devices usage names every subcommand and option it accepts', () => {
     const text = commandUsage.devices!;
-    for (const word of ['list', 'block', 'unblock', 'wipe', 'wipe-account', 'cancel-wipe', '--user', '--json', '--yes', '--config']) {
+    for (const word of ['list', 'block', 'unblock', 'wipe', 'wipe-account', 'cancel-wipe', 'forget', '--user', '--json', '--yes', '--config']) {
       assert.ok(text.includes(word), word);
     }
   });
