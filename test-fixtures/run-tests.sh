@@ -25,6 +25,11 @@ cleanup() { [ $started = 1 ] && bash "$ROOT/test-fixtures/backing/stop.sh" >/dev
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Static checks first: a type error or a layering violation fails the run like a test.
+log "type check (tsc --noEmit) and lint (eslint)"
+npx tsc --noEmit -p . || { log "type check failed"; exit 1; }
+npx eslint . || { log "lint failed"; exit 1; }
+
 mapfile -t unit < <(find test/unit -name '*.test.ts' 2>/dev/null | sort)
 mapfile -t integ < <(find test/integration -name '*.test.ts' 2>/dev/null | sort)
 log "${#unit[@]} unit test files, ${#integ[@]} integration test files"
