@@ -106,40 +106,53 @@ export class ByteWriter {
    * surrogates become U+FFFD (EF BF BD) either way.
    */
   cstring(s: string): boolean {
+    // Two functions, so that each is optimised for its own kind of string: a document of only
+    // short strings must not leave the long-string path compiled without type feedback.
+    return s.length <= SHORT_STRING ? this.shortCstring(s) : this.longCstring(s, 0);
+  }
+
+  /** Short strings, encoded in JS; surrogates are handed to `longCstring`. */
+  private shortCstring(s: string): boolean {
     const n = s.length;
     // UTF-8 needs at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
     this.ensure(n * 3 + 1);
     const buf = this.buf;
-    let p = this.pos;
-    let i = 0;
-    if (n <= SHORT_STRING) {
-      for (; i < n; i++) {
-        const c = s.charCodeAt(i);
-        if (c < 0x80) {
-          if (c === 0) return false;
-          buf[p++] = c;
-        } else if (c < 0x800) {
-          buf[p++] = 0xc0 | (c >> 6);
-          buf[p++] = 0x80 | (c & 0x3f);
-        } else if ((c & 0xf800) === 0xd800) {
-          break; // a surrogate: pairs and lone ones are left to the platform encoder
-        } else {
-          buf[p++] = 0xe0 | (c >> 12);
-          buf[p++] = 0x80 | ((c >> 6) & 0x3f);
-          buf[p++] = 0x80 | (c & 0x3f);
-        }
+    const start = this.pos;
+    let p = start;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) {
+        if (c === 0) return false;
+        buf[p++] = c;
+      } else if (c < 0x800) {
+        buf[p++] = 0xc0 | (c >> 6);
+        buf[p++] = 0x80 | (c & 0x3f);
+      } else if ((c & 0xf800) === 0xd800) {
+        // A surrogate: pairs and lone ones are left to the platform encoder.
+        this.pos = p;
+        if (this.longCstring(s, i)) return true;
+        this.pos = start; // NUL after the surrogate: nothing of `s` stays written
+        return false;
+      } else {
+        buf[p++] = 0xe0 | (c >> 12);
+        buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+        buf[p++] = 0x80 | (c & 0x3f);
       }
-      if (i === n) {
-        buf[p] = 0;
-        this.pos = p + 1;
-        return true;
-      }
-      if (s.indexOf('\0', i) >= 0) return false;
-    } else if (n < LONG_STRING && s.indexOf('\0') >= 0) {
-      return false;
     }
-    const start = p;
-    const rest = i === 0 ? s : s.slice(i);
+    buf[p] = 0;
+    this.pos = p + 1;
+    return true;
+  }
+
+  /** `s` from index `from` on, by the platform's UTF-8 encoder, then NUL. */
+  private longCstring(s: string, from: number): boolean {
+    const n = s.length;
+    if (n < LONG_STRING && s.indexOf('\0', from) >= 0) return false;
+    this.ensure((n - from) * 3 + 1);
+    const buf = this.buf;
+    const start = this.pos;
+    let p = start;
+    const rest = from === 0 ? s : s.slice(from);
     if (nodeUtf8Write !== undefined) {
       p += nodeUtf8Write.call(buf, rest, p, buf.length - p);
     } else {

@@ -116,6 +116,8 @@ describe('encode: errors', () => {
   it('rejects NUL in text (STR_I cannot carry it), short or long, wherever it is', () => {
     fails(el(AS, 'Sync', [el(AS, 'SyncKey', 'a\0b')]), 'nul-in-text', 'Sync/SyncKey');
     fails(el(AS, 'Sync', [el(AS, 'SyncKey', '\0')]), 'nul-in-text', 'Sync/SyncKey');
+    fails(el(AS, 'Sync', [el(AS, 'SyncKey', 'ü😀\0')]), 'nul-in-text', 'Sync/SyncKey'); // after a surrogate pair
+    fails(el(AS, 'Sync', [el(AS, 'SyncKey', `${'x'.repeat(100)}\0`)]), 'nul-in-text', 'Sync/SyncKey'); // mid-length
     for (const at of [0, 1, 255, 4999]) {
       const text = 'ü'.repeat(5000).split('');
       text[at] = '\0';
