@@ -4,7 +4,7 @@
  */
 import type { EmailBody } from '../../items/email.js';
 import { type BodyChoice, type BodyFetchPlan, sectionOf } from './body-plan.js';
-import { decodeCharset, transferDecode, utf8Boundary } from './decode.js';
+import { completeUtf8Length, decodeCharset, transferDecode, utf8Boundary } from './decode.js';
 import { WHOLE_MESSAGE, type FetchedPart, type MessageView, type MimePart } from './message-view.js';
 import { charsetOf } from './structure.js';
 import { declareUtf8, htmlToText, previewOf, textToHtml, truncateUtf8, unflow } from './text.js';
@@ -54,8 +54,10 @@ function bodyData(view: MessageView, choice: BodyChoice, fetched: readonly Fetch
     const f = fetchedOf(fetched, WHOLE_MESSAGE);
     if (!f) throw new MissingPartError(WHOLE_MESSAGE);
     const max = choice.truncationSize;
-    const cut = max !== undefined && f.bytes.length > max ? utf8Boundary(f.bytes, max) : f.bytes.length;
+    let cut = max !== undefined && f.bytes.length > max ? utf8Boundary(f.bytes, max) : f.bytes.length;
     const truncated = f.truncated || cut < f.bytes.length;
+    // A cut (ours or the fetch's) must not leave half a UTF-8 sequence, or the MIME stops being text.
+    if (truncated) cut = completeUtf8Length(f.bytes.subarray(0, cut));
     const size = Math.max(view.size ?? 0, f.bytes.length);
     if (truncated && choice.allOrNone) return { type, estimatedDataSize: size, truncated: true };
     return { type, estimatedDataSize: size, truncated, data: f.bytes.subarray(0, cut) };

@@ -95,7 +95,7 @@ const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 export function decodeCharset(bytes: Uint8Array, charset: string | undefined, truncated = false): string {
   const name = normalizeCharset(charset);
   if (name === 'utf-8') {
-    const b = truncated ? bytes.subarray(0, utf8Boundary(bytes, bytes.length)) : bytes;
+    const b = truncated ? bytes.subarray(0, completeUtf8Length(bytes)) : bytes;
     return Buffer.from(b).toString('utf8').replace(/^\uFEFF/, '');
   }
   if (/^(iso-2022-jp|csiso2022jp)/.test(name)) {
@@ -124,6 +124,16 @@ export function utf8Boundary(bytes: Uint8Array, max: number): number {
   // Back over continuation bytes (10xxxxxx) to the lead byte of the sequence the cut falls in.
   while (i > 0 && i > max - 4 && (bytes[i]! & 0xc0) === 0x80) i--;
   return i;
+}
+
+/** The length of `bytes` without a UTF-8 sequence that its end cuts short. */
+export function completeUtf8Length(bytes: Uint8Array): number {
+  let i = bytes.length;
+  while (i > 0 && i > bytes.length - 4 && (bytes[i - 1]! & 0xc0) === 0x80) i--;
+  if (i === 0) return bytes.length;
+  const lead = bytes[i - 1]!;
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return i - 1 + need > bytes.length ? i - 1 : bytes.length;
 }
 
 /** RFC 2047 encoded words in a header value ("=?iso-8859-1?Q?f=FCr?="), if any are left. */

@@ -63,7 +63,7 @@ export function htmlToText(html: string): string {
     if (tag === 'pre') pre = Math.max(0, pre + (closing ? -1 : 1));
     if (BLOCK.has(tag)) out += '\n\n';
     else if (tag === 'li' && !closing) out += '\n- ';
-    else if (LINE.has(tag) && (!closing || tag === 'tr')) out += '\n';
+    else if (LINE.has(tag) && (tag === 'tr' ? closing : !closing)) out += '\n';
     else if ((tag === 'td' || tag === 'th') && closing) out += '\t';
   }
   return out
