@@ -84,9 +84,10 @@ export interface AttachmentPart {
 /**
  * Every part the client shows as an attachment: leaves that are not the body, enclosed messages
  * as one attachment each, inline images of multipart/related. Left out: the body parts, the
- * iMIP calendar part, and the S/MIME signature (a client without S/MIME has no use for it).
+ * S/MIME signature (a client without S/MIME has no use for it), and the iMIP calendar part when
+ * a MeetingRequest carries it (`hideCalendar`); without one it stays, so the invitation is not lost.
  */
-export function findAttachments(root: MimePart, body: BodyParts): AttachmentPart[] {
+export function findAttachments(root: MimePart, body: BodyParts, hideCalendar = false): AttachmentPart[] {
   const out: AttachmentPart[] = [];
   const visit = (p: MimePart, inRelated: boolean): void => {
     const type = lower(p.type);
@@ -94,7 +95,7 @@ export function findAttachments(root: MimePart, body: BodyParts): AttachmentPart
       for (const k of p.childNodes ?? []) visit(k, inRelated || type === 'multipart/related');
       return;
     }
-    if (p === body.text || p === body.html || p === body.calendar || isPkcs7Signature(p)) return;
+    if (p === body.text || p === body.html || (hideCalendar && p === body.calendar) || isPkcs7Signature(p)) return;
     if (body.encrypted && p === root) return;
     const section = p.part ?? '1';
     const method = type === 'message/rfc822' ? 5 : 1;
@@ -118,6 +119,8 @@ export function attachmentName(p: MimePart, index: number): string {
   if (name) return name;
   const type = lower(p.type);
   if (type === 'message/rfc822' && p.messageSubject?.trim()) return `${decodeParameter(p.messageSubject).trim().replace(/[\\/:*?"<>|]/g, '_')}.eml`;
+  // The iMIP part of an invitation, listed while no MeetingRequest carries it.
+  if (type === 'text/calendar') return 'invite.ics';
   return `attachment${index}.${EXTENSIONS[type] ?? 'dat'}`;
 }
 

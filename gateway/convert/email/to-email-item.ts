@@ -3,7 +3,7 @@
  * for the email schema. Pure: the state store's knowledge (flag details, last verb times) comes
  * in through the options.
  */
-import type { EmailAttachment, EmailFlag, EmailItem } from '../../items/email.js';
+import type { EmailAttachment, EmailFlag, EmailItem, EmailMeetingRequest } from '../../items/email.js';
 import type { ItemVersion } from '../../items/version.js';
 import { buildBody } from './body.js';
 import { planBodyFetch, type BodyRequest } from './body-plan.js';
@@ -34,6 +34,12 @@ export interface ToEmailItemOptions {
   readonly userAddresses?: readonly string[];
   /** What the gateway recorded when the client replied or forwarded (SmartReply/SmartForward). */
   readonly lastVerb?: { readonly verb: 1 | 2 | 3; readonly time?: Date };
+  /**
+   * The Email:MeetingRequest of an iMIP message, from the Calendar converter (not written yet).
+   * Given, the text/calendar part is not listed as an attachment; absent, it is (invite.ics), so a
+   * client still gets the invitation while MessageClass already says IPM.Schedule.Meeting.*.
+   */
+  readonly meetingRequest?: EmailMeetingRequest;
 }
 
 const FOLLOW_UP = 'Flag for follow up';
@@ -65,6 +71,7 @@ export function toEmailItem(view: MessageView, fetched: readonly FetchedPart[], 
     attachments: attachmentsOf(view, plan.parts, options),
     body,
     messageClass: cls,
+    meetingRequest: plan.parts.calendar ? options.meetingRequest : undefined,
     internetCpid: '65001',
     flag: flagOf(has('\\Flagged'), options.storedFlag),
     contentClass: contentClass(view, cls),
@@ -92,7 +99,7 @@ function flagOf(flagged: boolean, stored: EmailFlag | undefined): EmailFlag {
 }
 
 function attachmentsOf(view: MessageView, parts: ReturnType<typeof planBodyFetch>['parts'], options: ToEmailItemOptions): EmailAttachment[] {
-  return findAttachments(view.structure, parts).map((a) => {
+  return findAttachments(view.structure, parts, options.meetingRequest !== undefined).map((a) => {
     const contentId = a.part.id?.trim().replace(/^<|>$/g, '');
     return {
       displayName: a.name,

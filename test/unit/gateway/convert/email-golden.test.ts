@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { el, toXml, type WbxmlElement } from '../../../../codec/index.js';
 import { planBodyFetch, toEmailItem, type BodyRequest } from '../../../../gateway/convert/email/index.js';
-import { EMAIL_SCHEMA, type EmailFlag } from '../../../../gateway/items/email.js';
+import { EMAIL_SCHEMA, type EmailFlag, type EmailMeetingRequest } from '../../../../gateway/items/email.js';
 import { toApplicationData } from '../../../../gateway/items/schema.js';
 import type { ItemVersion } from '../../../../gateway/items/version.js';
 import { validateEasResponse } from '../../../support/xsd.js';
@@ -30,6 +30,7 @@ interface GoldenCase {
   readonly flags?: readonly string[];
   readonly storedFlag?: EmailFlag;
   readonly preview?: string;
+  readonly meetingRequest?: EmailMeetingRequest;
 }
 
 const horde = (f: string): string => join(HORDE_DIR, f);
@@ -71,6 +72,18 @@ const CASES: GoldenCase[] = [
   { name: 'koi8r-gb2312-14.1', eml: own('koi8r-gb2312.eml'), version: '14.1', body: { bodyPreferences: [{ type: 1 }, { type: 2 }] } },
   { name: 'koi8r-gb2312-14.1-text', eml: own('koi8r-gb2312.eml'), version: '14.1', body: { bodyPreferences: [{ type: 1 }] } },
   { name: 'imip-request-14.1', eml: own('imip-request.eml'), version: '14.1', body: { bodyPreferences: [{ type: 1, preview: 255 }] }, preview: 'Server preview: you are invited' },
+  {
+    name: 'imip-request-14.1-meeting',
+    eml: own('imip-request.eml'),
+    version: '14.1',
+    body: { bodyPreferences: [{ type: 1 }] },
+    // What the Calendar converter will provide; here only to show the seam and the hidden .ics part.
+    meetingRequest: {
+      allDayEvent: 0, startTime: new Date('2026-12-04T14:00:00Z'), dtStamp: new Date('2026-12-03T08:00:00Z'), endTime: new Date('2026-12-04T15:00:00Z'),
+      instanceType: 0, organizer: '"Organizer" <org@example.com>', reminder: 15, responseRequested: 1, sensitivity: 0, busyStatus: 1,
+      timeZone: Buffer.alloc(172).toString('base64'), globalObjId: Buffer.from('planning-1@example.com').toString('base64'), meetingMessageType: 1,
+    },
+  },
   { name: 'imip-reply-14.1', eml: own('imip-reply.eml'), version: '14.1', body: { bodyPreferences: [{ type: 1 }] } },
   { name: 'multibyte-cut-inside', eml: own('multibyte-boundary.eml'), version: '16.1', body: { bodyPreferences: [{ type: 1, truncationSize: 10 }] } },
   { name: 'multibyte-cut-on-boundary', eml: own('multibyte-boundary.eml'), version: '16.1', body: { bodyPreferences: [{ type: 1, truncationSize: 11 }] } },
@@ -135,6 +148,7 @@ describe('email converter golden files', () => {
         body: c.body,
         fileReference: (section) => `5:17:${section}`,
         storedFlag: c.storedFlag,
+        meetingRequest: c.meetingRequest,
         userAddresses: ['bob@example.net'],
       });
       const response = syncResponse(toApplicationData(EMAIL_SCHEMA, item, c.version));
