@@ -143,6 +143,8 @@ describe('email converter golden files', () => {
     it(`${c.name} (${c.version})`, () => {
       const eml = loadEml(c.eml, { flags: c.flags, preview: c.preview });
       const plan = planBodyFetch(eml.view, c.body, c.version);
+      if (plan.choice.source !== 'mime') assert.ok(!plan.fetch.some((f) => f.part === ''), 'only a MIME body fetches the whole message');
+      if (plan.choice.truncationSize !== undefined && plan.choice.source === 'mime') assert.ok(plan.fetch.every((f) => f.maxBytes !== undefined));
       const item = toEmailItem(eml.view, fetchSections(eml, plan.fetch), {
         version: c.version,
         body: c.body,
