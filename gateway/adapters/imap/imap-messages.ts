@@ -1,0 +1,277 @@
+/**
+ * MailMessages over IMAP for one user and one request, on sessions borrowed from the pool per
+ * operation (a stream keeps its session until it ends).
+ *
+ * On the wire (Dovecot 2.3, one session):
+ * - reads: EXAMINE <box> unless that box is already selected (a read-write SELECT left by an
+ *   earlier write is kept: every read is a PEEK, so \Seen is never set either way);
+ *   fetchViews: one UID FETCH per 8,000 characters of UID set (see view-fetch.ts);
+ *   fetchParts: UID FETCH <uid> (UID BODY.PEEK[<part>]<0.N+1> ...), one round trip for all parts,
+ *   one byte more than asked so `truncated` is known without the structure;
+ *   streamPart: imapflow download(): UID FETCH <uid> (BODY.PEEK[<part>]<k.65536>) per 64 KiB chunk,
+ *   decoded (base64/QP) on the way, pulled as the reader reads.
+ * - writes: SELECT <box> (re-SELECT when only EXAMINEd);
+ *   setFlags: UID STORE <set> +FLAGS (...), UID STORE <set> -FLAGS (...), then UID FETCH <set> (FLAGS);
+ *   moveMessages: UID MOVE <set> <dest> (COPYUID); without MOVE: UID COPY + UID STORE +FLAGS.SILENT
+ *   (\Deleted) + UID EXPUNGE <set>; deleteMessages: UID STORE +FLAGS.SILENT (\Deleted) + UID EXPUNGE <set>;
+ *   appendMessage: APPEND <box> (flags) "date" {literal} (APPENDUID);
+ *   replaceMessage: SELECT, UID FETCH <uid> (FLAGS), APPEND, UID STORE + UID EXPUNGE <uid>.
+ */
+import { finished } from 'node:stream/promises';
+import type { ImapFlow } from 'imapflow';
+import type { FetchRequest } from '../../convert/email/body-plan.js';
+import type { FetchedPart, MessageView } from '../../convert/email/message-view.js';
+import { BackendUnavailableError } from '../../errors.js';
+import type { BackendCredentials } from '../../ports/credentials.js';
+import {
+  FolderNotFoundError,
+  InvalidFlagError,
+  MailBackendError,
+  MailMessageError,
+  MessageNotFoundError,
+  UidPlusRequiredError,
+  UidValidityChangedError,
+  type AppendedMessage,
+  type AppendOptions,
+  type FetchViewsOptions,
+  type FlagChange,
+  type FlagResult,
+  type MailboxRef,
+  type MailMessages,
+  type MoveResult,
+  type PartStream,
+} from '../../ports/mail-messages.js';
+import { classifyImapError, isCommandFailure, responseCode } from './imap-errors.js';
+import type { ImapSession } from './imap-session.js';
+import { fetchViewRows, uidSets } from './messages/view-fetch.js';
+import type { SessionPool } from './session-pool.js';
+
+const SYSTEM_FLAGS = new Set(['\\SEEN', '\\ANSWERED', '\\FLAGGED', '\\DELETED', '\\DRAFT']);
+/** RFC 3501 atom: no ( ) { SP CTL % * " \ ] and nothing beyond ASCII. */
+const KEYWORD = /^[\x21\x23-\x24\x26-\x27\x2b-\x5b\x5e-\x7a\x7c\x7e]+$/;
+const SECTION = /^(\d+(\.\d+)*)?$/;
+
+export class ImapMailMessages implements MailMessages {
+  constructor(
+    private readonly pool: SessionPool<ImapSession>,
+    private readonly credentials: BackendCredentials,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  async fetchViews(box: MailboxRef, uids: readonly number[], opts: FetchViewsOptions = {}): Promise<Map<number, MessageView>> {
+    checkUids(uids);
+    return this.#run('FETCH', box, 'read', async (client) => {
+      const views = new Map<number, MessageView>();
+      if (uids.length === 0) return views;
+      for (const set of uidSets(uids)) {
+        for (const [uid, view] of await fetchViewRows(client, set, { preview: opts.preview !== false })) views.set(uid, view);
+      }
+      return views;
+    });
+  }
+
+  async fetchParts(box: MailboxRef, uid: number, requests: readonly FetchRequest[]): Promise<FetchedPart[]> {
+    checkUids([uid]);
+    // One request per section: the largest limit wins, no limit beats any.
+    const wanted = new Map<string, number | undefined>();
+    for (const r of requests) {
+      if (!SECTION.test(r.part)) throw new MailBackendError(`not a body section: ${JSON.stringify(r.part)}`);
+      const had = wanted.get(r.part);
+      if (!wanted.has(r.part)) wanted.set(r.part, r.maxBytes);
+      else wanted.set(r.part, had === undefined || r.maxBytes === undefined ? undefined : Math.max(had, r.maxBytes));
+    }
+    if (wanted.size === 0) return [];
+    return this.#run('FETCH', box, 'read', async (client) => {
+      const bodyParts: ({ key: string; start: number; maxLength: number } | string)[] = [];
+      let source: { start: number; maxLength: number } | boolean | undefined;
+      for (const [part, max] of wanted) {
+        if (part === '') source = max === undefined ? true : { start: 0, maxLength: max + 1 };
+        else bodyParts.push(max === undefined ? part : { key: part, start: 0, maxLength: max + 1 });
+      }
+      const msg = await client.fetchOne(String(uid), { uid: true, ...(bodyParts.length ? { bodyParts } : {}), ...(source !== undefined ? { source } : {}) }, { uid: true });
+      if (!msg) throw new MessageNotFoundError(uid);
+      return [...wanted].map(([part, max]): FetchedPart => {
+        const got = (part === '' ? msg.source : msg.bodyParts?.get(part.toLowerCase())) ?? Buffer.alloc(0);
+        const truncated = max !== undefined && got.length > max;
+        return { part, bytes: truncated ? got.subarray(0, max) : got, truncated };
+      });
+    });
+  }
+
+  async streamPart(box: MailboxRef, uid: number, part: string): Promise<PartStream> {
+    checkUids([uid]);
+    if (!SECTION.test(part)) throw new MailBackendError(`not a body section: ${JSON.stringify(part)}`);
+    // The pool lends the session for as long as the callback runs: here, until the stream is done.
+    let handOver!: (s: PartStream) => void;
+    const handedOver = new Promise<PartStream>((resolve) => (handOver = resolve));
+    const work = this.#run('FETCH', box, 'read', async (client) => {
+      const dl = await client.download(String(uid), part || undefined, { uid: true, decodeText: false });
+      if (!dl.content) throw new MessageNotFoundError(uid);
+      handOver({
+        content: dl.content,
+        ...(dl.meta.expectedSize ? { encodedSize: dl.meta.expectedSize } : {}),
+        ...(dl.meta.contentType ? { contentType: dl.meta.contentType } : {}),
+      });
+      await finished(dl.content).catch(() => undefined);
+    });
+    // Once handed over, a failure reaches the reader as the stream's error.
+    work.catch(() => undefined);
+    return Promise.race([handedOver, work.then(() => handedOver)]);
+  }
+
+  async setFlags(box: MailboxRef, uids: readonly number[], change: FlagChange): Promise<Map<number, FlagResult>> {
+    checkUids(uids);
+    const add = checkFlags(change.add ?? []);
+    const remove = checkFlags(change.remove ?? []);
+    const results = new Map<number, FlagResult>(uids.map((u) => [u, { ok: false }]));
+    if (uids.length === 0) return results;
+    return this.#run('STORE', box, 'write', async (client) => {
+      for (const set of uidSets(uids)) {
+        if (add.length) await store(client, () => client.messageFlagsAdd(set, add, { uid: true }));
+        if (remove.length) await store(client, () => client.messageFlagsRemove(set, remove, { uid: true }));
+        for (const msg of await client.fetchAll(set, { uid: true, flags: true }, { uid: true })) {
+          if (!results.has(msg.uid)) continue;
+          const flags = withoutRecent(msg.flags ?? []);
+          const has = new Set(flags.map((f) => f.toLowerCase()));
+          const ok = add.every((f) => has.has(f.toLowerCase())) && remove.every((f) => !has.has(f.toLowerCase()));
+          results.set(msg.uid, { ok, flags });
+        }
+      }
+      return results;
+    });
+  }
+
+  async moveMessages(box: MailboxRef, uids: readonly number[], destPath: string): Promise<MoveResult> {
+    checkUids(uids);
+    if (uids.length === 0) return { uidMap: new Map() };
+    return this.#run('MOVE', box, 'write', async (client) => {
+      if (!client.capabilities.has('MOVE') && !client.capabilities.has('UIDPLUS')) {
+        throw new UidPlusRequiredError('the server has neither MOVE nor UIDPLUS: a move would expunge other messages');
+      }
+      const uidMap = new Map<number, number>();
+      let uidValidity: number | undefined;
+      for (const set of uidSets(uids)) {
+        const res = await client.messageMove(set, destPath, { uid: true });
+        if (!res) {
+          await failure(client, 'MOVE', destPath);
+          continue;
+        }
+        if (res.uidValidity !== undefined) uidValidity = Number(res.uidValidity);
+        for (const [from, to] of res.uidMap ?? []) uidMap.set(from, to);
+      }
+      return { ...(uidValidity !== undefined ? { uidValidity } : {}), uidMap };
+    });
+  }
+
+  async deleteMessages(box: MailboxRef, uids: readonly number[]): Promise<void> {
+    checkUids(uids);
+    if (uids.length === 0) return;
+    await this.#run('EXPUNGE', box, 'write', async (client) => {
+      for (const set of uidSets(uids)) await expungeOnly(client, set);
+    });
+  }
+
+  async appendMessage(path: string, mime: Uint8Array, opts: AppendOptions = {}): Promise<AppendedMessage> {
+    return this.#run('APPEND', undefined, 'none', (client) => append(client, path, mime, opts));
+  }
+
+  async replaceMessage(box: MailboxRef, uid: number, mime: Uint8Array, opts: AppendOptions = {}): Promise<AppendedMessage> {
+    checkUids([uid]);
+    return this.#run('APPEND', box, 'write', async (client) => {
+      const old = await client.fetchOne(String(uid), { uid: true, flags: true }, { uid: true });
+      if (!old) throw new MessageNotFoundError(uid);
+      const appended = await append(client, box.path, mime, opts);
+      await expungeOnly(client, String(uid));
+      return appended;
+    });
+  }
+
+  /**
+   * Borrows a session, selects `box` for reading (EXAMINE) or writing (SELECT) and checks its
+   * UIDVALIDITY, runs `fn`, and turns what imapflow throws into the port's errors. Reads are
+   * retried once on a fresh session when a pooled one turns out dead.
+   */
+  async #run<T>(what: string, box: MailboxRef | undefined, mode: 'read' | 'write' | 'none', fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+    try {
+      return await this.pool.use(this.credentials, this.signal, async (session) => {
+        const client = session.client;
+        if (box) await select(client, box, mode === 'write');
+        return fn(client);
+      }, { retryOnDeadSession: mode === 'read' });
+    } catch (err) {
+      if (err instanceof MailMessageError) throw err;
+      if ((err as { mailboxMissing?: boolean }).mailboxMissing || isNotFound(err)) throw new FolderNotFoundError(`${what}: no such folder`, { cause: err });
+      if (isCommandFailure(err) && responseCode(err) === 'TRYCREATE') throw new FolderNotFoundError(`${what}: no such destination folder`, { cause: err });
+      throw classifyImapError(err, what);
+    }
+  }
+}
+
+async function select(client: ImapFlow, box: MailboxRef, write: boolean): Promise<void> {
+  const current = client.mailbox;
+  const reuse = current && current.path === box.path && (!write || !current.readOnly);
+  const mailbox = reuse ? current : await client.mailboxOpen(box.path, { readOnly: !write });
+  const actual = mailbox.uidValidity !== undefined ? Number(mailbox.uidValidity) : undefined;
+  if (actual !== box.uidValidity) throw new UidValidityChangedError(box.path, box.uidValidity, actual);
+}
+
+async function append(client: ImapFlow, path: string, mime: Uint8Array, opts: AppendOptions): Promise<AppendedMessage> {
+  const flags = checkFlags(opts.flags ?? []);
+  const res = await client.append(path, Buffer.from(mime.buffer, mime.byteOffset, mime.byteLength), flags, opts.internalDate);
+  if (!res) return failure(client, 'APPEND', path);
+  if (res.uid === undefined) throw new UidPlusRequiredError('the server did not report the new UID (no APPENDUID)');
+  let uidValidity = res.uidValidity !== undefined ? Number(res.uidValidity) : undefined;
+  if (uidValidity === undefined) {
+    const status = await client.status(path, { uidValidity: true });
+    uidValidity = status && status.uidValidity !== undefined ? Number(status.uidValidity) : undefined;
+  }
+  if (uidValidity === undefined) throw new UidPlusRequiredError('the server did not report the UIDVALIDITY of the new message');
+  return { uid: res.uid, uidValidity };
+}
+
+/** \Deleted and UID EXPUNGE of exactly `set`; never a plain EXPUNGE, which takes everyone's \Deleted. */
+async function expungeOnly(client: ImapFlow, set: string): Promise<void> {
+  if (!client.capabilities.has('UIDPLUS')) throw new UidPlusRequiredError('the server has no UID EXPUNGE (UIDPLUS): deleting would expunge other messages');
+  const ok = await client.messageDelete(set, { uid: true });
+  if (!ok) await failure(client, 'EXPUNGE');
+}
+
+/** imapflow's STORE, MOVE and EXPUNGE report failures as `false`: say why as well as we can. */
+async function failure(client: ImapFlow, what: string, destPath?: string): Promise<never> {
+  if (!client.usable) throw new BackendUnavailableError('imap', `IMAP connection lost during ${what}`);
+  if (destPath !== undefined) {
+    try {
+      await client.status(destPath, { messages: true });
+    } catch (err) {
+      if (isCommandFailure(err) || isNotFound(err)) throw new FolderNotFoundError(`${what}: no such destination folder`, { cause: err });
+      throw err;
+    }
+  }
+  throw new MailBackendError(`${what} failed`);
+}
+
+/** imapflow's own "no such mailbox" (STATUS, after a LIST found nothing). */
+function isNotFound(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'NotFound';
+}
+
+async function store(client: ImapFlow, run: () => Promise<boolean>): Promise<void> {
+  if (!(await run())) await failure(client, 'STORE');
+}
+
+/** \Recent says "new to this session", nothing about the message: never reported. */
+export function withoutRecent(flags: Iterable<string>): string[] {
+  return [...flags].filter((f) => f.toLowerCase() !== '\\recent');
+}
+
+function checkUids(uids: readonly number[]): void {
+  for (const u of uids) if (!Number.isInteger(u) || u < 1 || u > 0xffffffff) throw new MessageNotFoundError(u, `not a UID: ${u}`);
+}
+
+function checkFlags(flags: readonly string[]): string[] {
+  for (const f of flags) {
+    const ok = f.startsWith('\\') ? SYSTEM_FLAGS.has(f.toUpperCase()) : KEYWORD.test(f);
+    if (!ok) throw new InvalidFlagError(`IMAP cannot carry the flag ${JSON.stringify(f)}`);
+  }
+  return [...flags];
+}

@@ -1,0 +1,144 @@
+/**
+ * MailMessages: the messages of the user's mailboxes, bound to one user for one request (like
+ * MailStore, which owns the folders). Mailboxes are named by path; messages by UID, always
+ * within the UIDVALIDITY the caller believes in (`MailboxRef`). The adapter checks it on every
+ * call and throws UidValidityChangedError on a mismatch, so a stale UID never reaches another
+ * message.
+ *
+ * Reads never set \Seen. Bodies come as partial fetches of single sections, so a truncated body
+ * never costs the whole message; attachments come as streams, never buffered whole.
+ *
+ * What is missing is reported, not thrown, where a batch is asked for (fetchViews, setFlags,
+ * moveMessages, deleteMessages: a UID that is gone is simply absent from the answer); a single
+ * message that is gone (fetchParts, streamPart, replaceMessage) throws MessageNotFoundError.
+ */
+import type { Readable } from 'node:stream';
+import type { FetchRequest } from '../convert/email/body-plan.js';
+import type { FetchedPart, MessageView } from '../convert/email/message-view.js';
+import { BackendUnavailableError } from '../errors.js';
+import { FolderNotFoundError, MailBackendError } from './mail-store.js';
+
+/** A mailbox as the caller last saw it: UIDs mean something only within this UIDVALIDITY. */
+export interface MailboxRef {
+  readonly path: string;
+  readonly uidValidity: number;
+}
+
+export interface FetchViewsOptions {
+  /**
+   * Ask for the server's PREVIEW (RFC 8970) where it offers it (default true). It costs the server
+   * a look at the body the first time; turn it off for callers that never show a Preview.
+   */
+  readonly preview?: boolean;
+}
+
+export interface FlagChange {
+  /** System flags ("\\Seen", "\\Flagged", "\\Answered", "\\Draft") and keywords ("$Forwarded", "Work"). */
+  readonly add?: readonly string[];
+  readonly remove?: readonly string[];
+}
+
+export interface FlagResult {
+  /** The message exists and now carries every added flag and none of the removed ones. */
+  readonly ok: boolean;
+  /** The message's flags after the change (absent when the message is gone). */
+  readonly flags?: readonly string[];
+}
+
+export interface MoveResult {
+  /** UIDVALIDITY of the destination, when the server reported one (COPYUID, RFC 4315). */
+  readonly uidValidity?: number;
+  /** Source UID -> destination UID, for every message moved; empty without UIDPLUS. */
+  readonly uidMap: ReadonlyMap<number, number>;
+}
+
+export interface AppendOptions {
+  readonly flags?: readonly string[];
+  /** INTERNALDATE of the new message (default: the server's now). */
+  readonly internalDate?: Date;
+}
+
+export interface AppendedMessage {
+  readonly uid: number;
+  readonly uidValidity: number;
+}
+
+export interface PartStream {
+  /** The part's content with its transfer encoding removed (base64/QP decoded), charset untouched. */
+  readonly content: Readable;
+  /** Encoded size from BODYSTRUCTURE, when known (the decoded content is about 3/4 of it for base64). */
+  readonly encodedSize?: number;
+  readonly contentType?: string;
+}
+
+export interface MailMessages {
+  /**
+   * One view per UID, from one UID FETCH: envelope, flags, structure, internal date, size, the
+   * server's preview, and the header fields the converters read. UIDs that are gone are absent.
+   */
+  fetchViews(box: MailboxRef, uids: readonly number[], opts?: FetchViewsOptions): Promise<Map<number, MessageView>>;
+  /**
+   * The raw (still transfer-encoded) bytes of each requested section, cut at `maxBytes` with
+   * `truncated` telling whether more was there; `part: ''` (WHOLE_MESSAGE) is the whole message.
+   */
+  fetchParts(box: MailboxRef, uid: number, requests: readonly FetchRequest[]): Promise<FetchedPart[]>;
+  /**
+   * One part, streamed from the server in chunks while the caller reads (attachments of any
+   * size). The session stays lent to the stream until it ends, fails or is destroyed: read it
+   * to the end or destroy it.
+   */
+  streamPart(box: MailboxRef, uid: number, part: string): Promise<PartStream>;
+  /** Adds, then removes flags; the result per UID asked for. */
+  setFlags(box: MailboxRef, uids: readonly number[], change: FlagChange): Promise<Map<number, FlagResult>>;
+  /** Moves messages to `destPath`; the new UIDs come from COPYUID. */
+  moveMessages(box: MailboxRef, uids: readonly number[], destPath: string): Promise<MoveResult>;
+  /** Sets \Deleted on exactly these UIDs and expunges exactly them (UID EXPUNGE). */
+  deleteMessages(box: MailboxRef, uids: readonly number[]): Promise<void>;
+  /** Appends a message (a draft: pass "\\Draft" in flags) and returns its UID from APPENDUID. */
+  appendMessage(path: string, mime: Uint8Array, opts?: AppendOptions): Promise<AppendedMessage>;
+  /** A draft's Change: appends the new version, then deletes the old one. */
+  replaceMessage(box: MailboxRef, uid: number, mime: Uint8Array, opts?: AppendOptions): Promise<AppendedMessage>;
+}
+
+export type MailMessageErrorCode = 'uid-gone' | 'uidvalidity-changed' | 'invalid-flag' | 'no-uidplus';
+
+/**
+ * A refusal about messages. Folder-level refusals are MailStore's own classes (FolderNotFoundError,
+ * MailBackendError), and an unreachable server is BackendUnavailableError (HTTP 503): all
+ * re-exported below so callers import from one place.
+ */
+export abstract class MailMessageError extends Error {
+  abstract readonly code: MailMessageErrorCode;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The message with this UID is no longer in the mailbox (expunged or moved by another client). */
+export class MessageNotFoundError extends MailMessageError {
+  readonly code = 'uid-gone';
+  constructor(readonly uid: number, message = `message UID ${uid} is gone`) {
+    super(message);
+  }
+}
+
+/** The mailbox's UIDVALIDITY is not the caller's: every UID it holds is void; re-prime. */
+export class UidValidityChangedError extends MailMessageError {
+  readonly code = 'uidvalidity-changed';
+  constructor(readonly path: string, readonly expected: number, readonly actual: number | undefined) {
+    super(`UIDVALIDITY of the mailbox changed from ${expected} to ${actual ?? 'unknown'}`);
+  }
+}
+
+/** A flag or keyword that IMAP cannot carry (not an atom), or that the mailbox does not accept. */
+export class InvalidFlagError extends MailMessageError {
+  readonly code = 'invalid-flag';
+}
+
+/** The server cannot report new UIDs (no UIDPLUS): the operation was not done. */
+export class UidPlusRequiredError extends MailMessageError {
+  readonly code = 'no-uidplus';
+}
+
+export { BackendUnavailableError, FolderNotFoundError, MailBackendError };
