@@ -97,7 +97,7 @@ export function toMimePart(node: MessageStructureObject, root = false): MimePart
 }
 
 /**
- * Header fields by lower-case name, each occurrence unfolded (CRLF + WSP -> WSP) and trimmed,
+ * Header fields by lower-case name, each occurrence unfolded (RFC 5322: the CRLF before WSP removed) and trimmed,
  * values left as the message has them (encoded words included).
  */
 export function parseHeaderFields(raw: Uint8Array): Record<string, string[]> {
