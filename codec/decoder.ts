@@ -99,6 +99,7 @@ const nodeBufferPrototype = (globalThis as { Buffer?: { prototype?: { utf8Slice?
 const nodeUtf8Slice: Slicer | undefined = nodeBufferPrototype?.utf8Slice;
 const nodeLatin1Slice: Slicer | undefined = nodeBufferPrototype?.latin1Slice;
 const nodeUcs2Slice: Slicer | undefined = nodeBufferPrototype?.ucs2Slice;
+const nodeAllocUnsafe = (globalThis as { Buffer?: { allocUnsafe?: (size: number) => Uint8Array } }).Buffer?.allocUnsafe;
 /** Texts at least this long take the `longUtf8` route. */
 const LONG_TEXT = 1024;
 const lenientDecoder = new TextDecoder('utf-8');
@@ -293,8 +294,7 @@ export function decodeDocument(input: Uint8Array, options?: DecodeOptions): Wbxm
         if (n > len - pos) {
           throw new WbxmlError('truncated', `opaque data of ${n} bytes runs past the end of the input`, len);
         }
-        // Uint8Array#slice copies; Buffer#slice would not, hence the explicit prototype.
-        const data = copyOpaque ? Uint8Array.prototype.slice.call(buf, pos, pos + n) : buf.subarray(pos, pos + n);
+        const data = copyOpaque ? copyBytes(buf, pos, pos + n) : buf.subarray(pos, pos + n);
         addOpaque(cur, data, maxOpaqueBytes, start);
         pos += n;
         break;
@@ -314,6 +314,14 @@ export function decodeDocument(input: Uint8Array, options?: DecodeOptions): Wbxm
     header: { version, publicId, publicIdString, charset },
     root,
   };
+}
+
+/** A copy of bytes [start, end): an uninitialised Buffer on Node (no zero-fill), else a Uint8Array. */
+function copyBytes(buf: Uint8Array, start: number, end: number): Uint8Array {
+  if (nodeAllocUnsafe === undefined) return buf.slice(start, end);
+  const copy = nodeAllocUnsafe(end - start);
+  copy.set(buf.subarray(start, end), 0);
+  return copy;
 }
 
 // ---- content rules (off the hot path) ----

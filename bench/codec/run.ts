@@ -13,6 +13,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decode, encode, type WbxmlElement } from '../../codec/index.js';
@@ -41,6 +43,12 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
+/** A full garbage collection, outside any timed section. */
+const collectGarbage: () => void = (() => {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+})();
+
 /** Process CPU time (user + system, all threads: GC helpers included) in nanoseconds. */
 function cpuNow(): number {
   const { user, system } = process.cpuUsage();
@@ -53,6 +61,9 @@ function cpuNow(): number {
  * which says nothing about the code. The C harness measures the same way.
  */
 function measure(fn: () => unknown, seconds: number): number {
+  // Start from a clean heap: V8 collects garbage partly on helper threads, and process CPU time
+  // would otherwise bill the previous measurement's garbage to this one.
+  collectGarbage();
   const warm = performance.now() + Math.min(200, seconds * 300);
   let sink = 0;
   for (let i = 0; i < 3 || performance.now() < warm; i++) sink += fn() === undefined ? 0 : 1;
@@ -130,24 +141,21 @@ function main(): void {
   // collection of other items' trees (the C side keeps nothing either).
   items.length = 0;
 
-  // Rounds alternate between us and libwbxml, and each side keeps its best time, so that load from
-  // other processes on the machine hits both sides alike and does not decide the result.
+  // Each item is measured on our side and then on libwbxml's, round after round, and each side
+  // keeps its best time, so that load from other processes hits both sides alike.
   for (let round = 0; round < options.rounds; round++) {
     for (const [i, row] of rows.entries()) {
       const bytes = inputs[i]!;
       const tree: WbxmlElement = decode(bytes, { copyOpaque: true });
       if (encode(tree).length !== bytes.length) throw new Error(`${row.name}: re-encoding changed the size`);
+      row.encode = Math.min(row.encode, measure(() => encode(tree), options.seconds));
       row.decode = Math.min(row.decode, measure(() => decode(bytes, { copyOpaque: true }), options.seconds));
       row.decodeView = Math.min(row.decodeView, measure(() => decode(bytes), options.seconds));
-      row.encode = Math.min(row.encode, measure(() => encode(tree), options.seconds));
-    }
-    if (harness !== undefined) {
-      const out = execFileSync(harness, [String(options.seconds), ...files], { encoding: 'utf8', maxBuffer: 1 << 20 });
-      const results = out.trim().split('\n').map((line) => JSON.parse(line) as LibwbxmlResult);
-      for (const [i, row] of rows.entries()) {
-        const r = results[i]!;
-        if (row.lib === undefined) row.lib = r;
-        else row.lib = { ...r, decode_ns: Math.min(row.lib.decode_ns, r.decode_ns), encode_ns: Math.min(row.lib.encode_ns, r.encode_ns) };
+      // libwbxml on the same item right after, so both sides see the same machine conditions.
+      if (harness !== undefined) {
+        const out = execFileSync(harness, [String(options.seconds), files[i]!], { encoding: 'utf8', maxBuffer: 1 << 20 });
+        const r = JSON.parse(out.trim()) as LibwbxmlResult;
+        row.lib = row.lib === undefined ? r : { ...r, decode_ns: Math.min(row.lib.decode_ns, r.decode_ns), encode_ns: Math.min(row.lib.encode_ns, r.encode_ns) };
       }
     }
     process.stderr.write(`round ${round + 1}/${options.rounds} done\n`);
