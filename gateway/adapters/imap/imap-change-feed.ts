@@ -1,0 +1,265 @@
+/**
+ * ChangeFeed over IMAP, O(changes) with CONDSTORE/QRESYNC (RFC 7162). Item ids are UIDs in
+ * decimal, versions are MODSEQs; the cursor is JSON {uidValidity, highestModSeq, uidNext}.
+ *
+ * On the wire, per call (each on a session borrowed from the pool):
+ * - every session, once: ENABLE QRESYNC (imapflow enables CONDSTORE at login; QRESYNC must
+ *   be enabled outside a selected mailbox). A mailbox left selected is UNSELECTed first (STATUS
+ *   of a session's selected mailbox answers from that session's stale view) and after.
+ * - open:         STATUS box (UIDVALIDITY UIDNEXT HIGHESTMODSEQ). Asking for HIGHESTMODSEQ
+ *                 turns mod-sequences on for the mailbox in Dovecot 2.3, so a freshly created
+ *                 folder has one from the first call (a plain SELECT would not report it).
+ * - listIds:      EXAMINE box; UID SEARCH RETURN (ALL) [SINCE d]: one compact set (ESEARCH),
+ *                 paged out newest UID first; without ESEARCH the plain SEARCH list.
+ * - changesSince: STATUS as above. Same UIDVALIDITY, HIGHESTMODSEQ, UIDNEXT and window: done
+ *                 (one command). Otherwise EXAMINE box; UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE m
+ *                 VANISHED) -> changed (UID < old UIDNEXT), removed (VANISHED (EARLIER)), new
+ *                 UIDs; with a window, UID SEARCH UID n:* SINCE d keeps the new ones inside it;
+ *                 a moved window costs UID SEARCH UID 1:n-1 SINCE old BEFORE new (or reverse).
+ *                 Another UIDVALIDITY: reset.
+ * - Without CONDSTORE (NOMODSEQ, or a server without it): the cursor carries a digest of every
+ *   message's flags and changesSince fetches UID FLAGS of the whole folder: O(n), as the
+ *   fallback the issue allows.
+ */
+import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { ImapFlow } from 'imapflow';
+import type { BackendCredentials } from '../../ports/credentials.js';
+import type { ChangeFeed, ChangedItem, FeedChanges, FeedCursor, FeedFilter, FeedReset, ListIdsOptions } from '../../ports/change-feed.js';
+import { classifyImapError } from './imap-errors.js';
+import type { ImapSession } from './imap-session.js';
+import type { SessionPool } from './session-pool.js';
+
+const DEFAULT_PAGE = 500;
+
+interface Cursor {
+  readonly uidValidity: string;
+  /** null: the mailbox has no mod-sequences; `flags` then holds the digest of every message. */
+  readonly highestModSeq: string | null;
+  readonly uidNext: number;
+  /** Fallback only: base64 of deflated "uid digest" pairs. */
+  readonly flags?: string;
+}
+
+interface MailboxStatus {
+  readonly uidValidity: string;
+  readonly highestModSeq: string | null;
+  readonly uidNext: number;
+}
+
+export class ImapChangeFeed implements ChangeFeed {
+  constructor(
+    private readonly pool: SessionPool<ImapSession>,
+    private readonly credentials: BackendCredentials,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  async open(collection: string): Promise<FeedCursor> {
+    return this.#run('STATUS', async (client) => {
+      const st = await status(client, collection);
+      if (st.highestModSeq !== null) return JSON.stringify({ ...st } satisfies Cursor);
+      await client.mailboxOpen(collection, { readOnly: true });
+      return JSON.stringify({ ...st, flags: encodeDigest(await allFlags(client)) } satisfies Cursor);
+    });
+  }
+
+  async *listIds(collection: string, filter: FeedFilter, options: ListIdsOptions = {}): AsyncIterable<string[]> {
+    const pageSize = Math.max(1, options.pageSize ?? DEFAULT_PAGE);
+    const set = await this.#run('SEARCH', async (client) => {
+      await client.mailboxOpen(collection, { readOnly: true });
+      const query = filter.since ? { since: day(filter.since) } : { all: true };
+      const r = await client.search(query, { uid: true, returnOptions: ['ALL'] });
+      if (r === false || r === undefined) throw new Error('UID SEARCH failed');
+      return Array.isArray(r) ? compactSet(r) : (r.all ?? '');
+    }, true);
+    let page: string[] = [];
+    for (const uid of descendingUids(set)) {
+      page.push(String(uid));
+      if (page.length >= pageSize) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length) yield page;
+  }
+
+  async changesSince(collection: string, cursorText: FeedCursor, previous: FeedFilter, filter: FeedFilter): Promise<FeedChanges | FeedReset> {
+    const cursor = parseCursor(cursorText);
+    if (!cursor) return { reset: 'unknown-cursor' };
+    return this.#run('FETCH', async (client) => {
+      const st = await status(client, collection);
+      if (st.uidValidity !== cursor.uidValidity) return { reset: 'uidvalidity' };
+      if ((cursor.highestModSeq === null) !== (st.highestModSeq === null)) return { reset: 'cursor-too-old' };
+      const windowMoved = previous.since !== filter.since;
+      const unchanged = st.highestModSeq !== null && st.highestModSeq === cursor.highestModSeq && st.uidNext === cursor.uidNext;
+      if (unchanged && !windowMoved) {
+        return { changed: [], added: [], removed: [], leftWindow: [], enteredWindow: [], newCursor: cursorText };
+      }
+      await client.mailboxOpen(collection, { readOnly: true });
+      const changed: ChangedItem[] = [];
+      const removed: string[] = [];
+      const fresh: number[] = [];
+      let newCursor: Cursor = st;
+      if (!unchanged && cursor.highestModSeq !== null) {
+        const onExpunge = (e: { vanished?: boolean; uid?: number }): void => {
+          if (e.vanished && e.uid !== undefined) removed.push(String(e.uid));
+        };
+        client.on('expunge', onExpunge);
+        try {
+          for await (const m of client.fetch('1:*', { uid: true, flags: true }, { uid: true, changedSince: BigInt(cursor.highestModSeq) })) {
+            if (m.uid >= cursor.uidNext) fresh.push(m.uid);
+            else changed.push({ id: String(m.uid), version: String(m.modseq ?? '') });
+          }
+        } finally {
+          client.off('expunge', onExpunge);
+        }
+      } else if (!unchanged) {
+        const before = decodeDigest(cursor.flags ?? '');
+        const now = await allFlags(client);
+        for (const [uid, digest] of now) {
+          if (uid >= cursor.uidNext) fresh.push(uid);
+          else if (!before.has(uid)) continue; // expunged before we looked, or never ours
+          else if (before.get(uid) !== digest) changed.push({ id: String(uid), version: String(digest) });
+        }
+        for (const uid of before.keys()) if (!now.has(uid)) removed.push(String(uid));
+        newCursor = { ...st, flags: encodeDigest(now) };
+      }
+      let added = fresh;
+      if (fresh.length && filter.since) {
+        const inWindow = await search(client, { uid: `${cursor.uidNext}:*`, since: day(filter.since) });
+        const keep = new Set(inWindow);
+        added = fresh.filter((u) => keep.has(u));
+      }
+      let leftWindow: number[] = [];
+      let enteredWindow: number[] = [];
+      if (windowMoved && cursor.uidNext > 1) {
+        const old = `1:${cursor.uidNext - 1}`;
+        const p = previous.since;
+        const f = filter.since;
+        if (f !== null && (p === null || p < f)) leftWindow = await search(client, { uid: old, before: day(f), ...(p ? { since: day(p) } : {}) });
+        else if (p !== null && (f === null || f < p)) enteredWindow = await search(client, { uid: old, before: day(p), ...(f ? { since: day(f) } : {}) });
+      }
+      const newest = (a: number[]): string[] => [...a].sort((x, y) => y - x).map(String);
+      return { changed, added: newest(added), removed, leftWindow: newest(leftWindow), enteredWindow: newest(enteredWindow), newCursor: JSON.stringify(newCursor) };
+    }, true);
+  }
+
+  async #run<T>(what: string, fn: (client: ImapFlow) => Promise<T>, readOnly = true): Promise<T> {
+    try {
+      return await this.pool.use(this.credentials, this.signal, async (s) => {
+        // STATUS of the mailbox a session has selected answers that session's (stale) view.
+        await unselect(s.client);
+        await enableQresync(s.client);
+        try {
+          return await fn(s.client);
+        } finally {
+          // Back to the pool as it lent the session: nothing selected.
+          if (s.client.usable) await unselect(s.client);
+        }
+      }, { retryOnDeadSession: readOnly });
+    } catch (err) {
+      throw classifyImapError(err, what);
+    }
+  }
+}
+
+/** imapflow's command runner; not in its typings, used for ENABLE and UNSELECT, which it has no public method for. */
+interface ImapRun {
+  run(command: 'ENABLE', extensions: string[]): Promise<unknown>;
+  run(command: 'CLOSE', options: { unselect: boolean }): Promise<unknown>;
+}
+
+/** ENABLE is valid only in the authenticated state (callers unselect first). */
+async function enableQresync(client: ImapFlow): Promise<void> {
+  if (client.enabled.has('QRESYNC') || !client.capabilities.has('QRESYNC')) return;
+  await (client as unknown as ImapRun).run('ENABLE', ['QRESYNC']);
+}
+
+/** UNSELECT where offered; CLOSE otherwise (safe: every mailbox here is opened with EXAMINE). */
+async function unselect(client: ImapFlow): Promise<void> {
+  if (client.mailbox) await (client as unknown as ImapRun).run('CLOSE', { unselect: true });
+}
+
+async function status(client: ImapFlow, path: string): Promise<MailboxStatus> {
+  const modseq = client.capabilities.has('CONDSTORE') || client.capabilities.has('QRESYNC');
+  const st = await client.status(path, { uidValidity: true, uidNext: true, ...(modseq ? { highestModseq: true } : {}) });
+  if (!st || st.uidValidity === undefined || st.uidNext === undefined) throw new Error(`STATUS of ${path} failed`);
+  return { uidValidity: String(st.uidValidity), highestModSeq: st.highestModseq ? String(st.highestModseq) : null, uidNext: st.uidNext };
+}
+
+async function search(client: ImapFlow, query: Record<string, unknown>): Promise<number[]> {
+  const r = await client.search(query, { uid: true });
+  if (!Array.isArray(r)) throw new Error('UID SEARCH failed');
+  return r;
+}
+
+/** UID -> 32-bit digest of its sorted flags, for the whole selected mailbox (fallback only). */
+async function allFlags(client: ImapFlow): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for await (const m of client.fetch('1:*', { uid: true, flags: true }, { uid: true })) {
+    const flags = [...(m.flags ?? [])].sort().join(' ');
+    out.set(m.uid, createHash('sha1').update(flags).digest().readUInt32BE(0));
+  }
+  return out;
+}
+
+function encodeDigest(map: Map<number, number>): string {
+  const buf = Buffer.alloc(map.size * 8);
+  let i = 0;
+  for (const [uid, digest] of [...map].sort((a, b) => a[0] - b[0])) {
+    buf.writeUInt32BE(uid, i);
+    buf.writeUInt32BE(digest, i + 4);
+    i += 8;
+  }
+  return deflateRawSync(buf).toString('base64');
+}
+
+function decodeDigest(text: string): Map<number, number> {
+  const buf = inflateRawSync(Buffer.from(text, 'base64'));
+  const map = new Map<number, number>();
+  for (let i = 0; i + 8 <= buf.length; i += 8) map.set(buf.readUInt32BE(i), buf.readUInt32BE(i + 4));
+  return map;
+}
+
+function parseCursor(text: string): Cursor | undefined {
+  try {
+    const c = JSON.parse(text) as Partial<Cursor>;
+    if (typeof c.uidValidity !== 'string' || !Number.isSafeInteger(c.uidNext)) return undefined;
+    if (c.highestModSeq !== null && !/^[0-9]+$/.test(String(c.highestModSeq))) return undefined;
+    if (c.highestModSeq === null && typeof c.flags !== 'string') return undefined;
+    return c as Cursor;
+  } catch {
+    return undefined;
+  }
+}
+
+/** 'YYYY-MM-DD' as the UTC midnight imapflow formats into SINCE/BEFORE. */
+function day(d: string): Date {
+  return new Date(`${d}T00:00:00Z`);
+}
+
+/** '1:3,7,9:12' from a sorted or unsorted UID list. */
+function compactSet(uids: number[]): string {
+  const sorted = [...uids].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}:${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+/** The UIDs of an IMAP sequence set, highest first, without expanding it. */
+export function* descendingUids(set: string): Generator<number> {
+  const ranges = set
+    .split(',')
+    .filter(Boolean)
+    .map((part) => {
+      const [a, b = a] = part.split(':').map(Number) as [number, number?];
+      return [Math.min(a, b!), Math.max(a, b!)] as const;
+    })
+    .sort((x, y) => y[1] - x[1]);
+  for (const [lo, hi] of ranges) for (let u = hi; u >= lo; u--) yield u;
+}

@@ -1,0 +1,211 @@
+/**
+ * ImapChangeFeed against the real Dovecot: every kind of change, the FilterType window, a
+ * UIDVALIDITY change, and what an incremental call costs on the wire. Folders are unique to
+ * this run and removed at the end (alice's INBOX is shared with other suites).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ImapFlow } from 'imapflow';
+import { ImapChangeFeed } from '../../../gateway/adapters/imap/imap-change-feed.js';
+import { ImapSession } from '../../../gateway/adapters/imap/imap-session.js';
+import { SessionPool } from '../../../gateway/adapters/imap/session-pool.js';
+import { isFeedReset, type FeedChanges, type FeedFilter, type FeedReset } from '../../../gateway/ports/change-feed.js';
+import { BackendCredentials } from '../../../gateway/ports/credentials.js';
+import { seedMailbox } from '../../../test-fixtures/seed/index.js';
+import { IMAP_HOST, IMAP_PORT, requireImap, USERS } from '../../support/backing.js';
+
+const RUN = `cf${process.pid.toString(36)}${Date.now().toString(36)}`;
+const FRESH = `${RUN}-fresh`;
+const BIG = `${RUN}-big`;
+const WIN = `${RUN}-window`;
+const ALICE = new BackendCredentials(USERS.alice.user, USERS.alice.password);
+const ALL: FeedFilter = { since: null };
+
+/** Every command the feed's sessions send, as "TAG COMMAND args" lines. */
+const wire: string[] = [];
+let pool: SessionPool<ImapSession>;
+let feed: ImapChangeFeed;
+let peer: ImapFlow;
+
+function openCounted(credentials: BackendCredentials): Promise<ImapSession> {
+  const logger = {
+    debug: (o: { src?: string; msg?: string }) => {
+      if (o?.src === 'c' && typeof o.msg === 'string') wire.push(o.msg);
+    },
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+    trace: () => undefined,
+  };
+  const client = credentials.withSecret(
+    (user, pass) => new ImapFlow({ host: IMAP_HOST, port: IMAP_PORT, secure: false, auth: { user, pass }, logger, disableAutoIdle: true }),
+  );
+  client.on('error', () => undefined);
+  return client.connect().then(() => new ImapSession(client));
+}
+
+function changes(r: FeedChanges | FeedReset): FeedChanges {
+  assert.ok(!isFeedReset(r), `unexpected reset ${JSON.stringify(r)}`);
+  return r;
+}
+
+/** Runs fn and returns the commands it sent (without the tag). */
+async function commands<T>(fn: () => Promise<T>): Promise<{ result: T; sent: string[]; ms: number }> {
+  const from = wire.length;
+  const t0 = performance.now();
+  const result = await fn();
+  const ms = performance.now() - t0;
+  return { result, sent: wire.slice(from).map((l) => l.replace(/^\S+ /, '')), ms };
+}
+
+const dayOffset = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+const msg = (subject: string) => Buffer.from(`From: a@example.com\r\nTo: alice@example.com\r\nSubject: ${subject}\r\nMessage-ID: <${subject}@${RUN}>\r\n\r\nbody\r\n`);
+
+describe('ImapChangeFeed on Dovecot', { timeout: 300_000 }, () => {
+  before(async () => {
+    await requireImap();
+    pool = new SessionPool(openCounted, { maxConnections: 4, maxPerUser: 2, idleMs: 60_000, maxAgeMs: 600_000, acquireTimeoutMs: 10_000 });
+    feed = new ImapChangeFeed(pool, ALICE, new AbortController().signal);
+    peer = new ImapFlow({ host: IMAP_HOST, port: IMAP_PORT, secure: false, auth: { user: USERS.alice.user, pass: USERS.alice.password }, logger: false, disableAutoEnable: true });
+    await peer.connect();
+  });
+
+  after(async () => {
+    for (const box of [FRESH, BIG, WIN]) await peer.mailboxDelete(box).catch(() => undefined);
+    await peer.logout().catch(() => undefined);
+    await pool.close();
+  });
+
+  test('a freshly created folder has a mod-sequence from the first call; an append is an Add', async () => {
+    // The peer never enabled CONDSTORE: Dovecot has not turned mod-sequences on for this folder.
+    await peer.mailboxCreate(FRESH);
+    const cursor = await feed.open(FRESH);
+    const c = JSON.parse(cursor) as { highestModSeq: string | null; uidNext: number };
+    assert.notEqual(c.highestModSeq, null, 'HIGHESTMODSEQ on a fresh folder');
+    assert.equal(c.uidNext, 1);
+    const r0 = changes(await feed.changesSince(FRESH, cursor, ALL, ALL));
+    assert.deepEqual([r0.added, r0.changed, r0.removed], [[], [], []]);
+    await peer.append(FRESH, msg('first'));
+    const r1 = changes(await feed.changesSince(FRESH, cursor, ALL, ALL));
+    assert.deepEqual(r1.added, ['1']);
+    assert.deepEqual([r1.changed, r1.removed], [[], []]);
+  });
+
+  test('UIDVALIDITY change (folder deleted and recreated under the same name) is a reset', async () => {
+    const cursor = await feed.open(FRESH);
+    await peer.mailboxDelete(FRESH);
+    await peer.mailboxCreate(FRESH);
+    await peer.append(FRESH, msg('again'));
+    assert.deepEqual(await feed.changesSince(FRESH, cursor, ALL, ALL), { reset: 'uidvalidity' });
+    assert.deepEqual(await feed.changesSince(FRESH, 'garbage', ALL, ALL), { reset: 'unknown-cursor' });
+  });
+
+  describe('2,000 messages', () => {
+    let seededUids: number[] = [];
+    before(async () => {
+      const r = await seedMailbox({ user: USERS.alice.user, password: USERS.alice.password, mailbox: BIG, count: 2000, seed: 11 });
+      seededUids = r.messages.map((m) => m.uid!).sort((a, b) => b - a);
+    });
+
+    test('listIds pages every UID once, newest first, from one compact ESEARCH', async () => {
+      const { result: pages, sent } = await commands(async () => {
+        const pages: string[][] = [];
+        for await (const p of feed.listIds(BIG, ALL, { pageSize: 300 })) pages.push(p);
+        return pages;
+      });
+      assert.deepEqual(pages.map((p) => p.length), [300, 300, 300, 300, 300, 300, 200]);
+      assert.deepEqual(pages.flat(), seededUids.map(String));
+      assert.ok(sent.some((s) => s.startsWith('UID SEARCH RETURN (ALL)')), sent.join('\n'));
+      // The window: what UID SEARCH SINCE finds, nothing else.
+      const since = dayOffset(-60);
+      const windowed: string[] = [];
+      for await (const p of feed.listIds(BIG, { since })) windowed.push(...p);
+      const lock = await peer.getMailboxLock(BIG);
+      const expected = ((await peer.search({ since: new Date(`${since}T00:00:00Z`) }, { uid: true })) || []).sort((a, b) => b - a);
+      lock.release();
+      assert.ok(expected.length > 0 && expected.length < 2000, `window holds ${expected.length}`);
+      assert.deepEqual(windowed, expected.map(String));
+    });
+
+    test('flag change, keyword change, expunge and append each show up, and only once', async () => {
+      let cursor = await feed.open(BIG);
+      const [a, b, c] = seededUids.slice(100, 103) as [number, number, number];
+      const lock = await peer.getMailboxLock(BIG);
+      try {
+        await peer.messageFlagsAdd(String(a), ['\\Flagged'], { uid: true });
+        await peer.messageFlagsAdd(String(b), ['$Project'], { uid: true });
+      } finally {
+        lock.release();
+      }
+      let r = changes(await feed.changesSince(BIG, cursor, ALL, ALL));
+      assert.deepEqual(r.changed.map((x) => x.id).sort(), [String(a), String(b)].sort());
+      assert.ok(r.changed.every((x) => /^[0-9]+$/.test(x.version)));
+      assert.deepEqual([r.added, r.removed], [[], []]);
+      cursor = r.newCursor;
+      r = changes(await feed.changesSince(BIG, cursor, ALL, ALL));
+      assert.deepEqual([r.changed, r.added, r.removed], [[], [], []]);
+
+      const lock2 = await peer.getMailboxLock(BIG);
+      try {
+        await peer.messageDelete(String(c), { uid: true });
+      } finally {
+        lock2.release();
+      }
+      const appended = await peer.append(BIG, msg('new'));
+      r = changes(await feed.changesSince(BIG, cursor, ALL, ALL));
+      assert.deepEqual(r.removed, [String(c)]);
+      assert.deepEqual(r.added, [String(appended && appended.uid)]);
+      assert.deepEqual(r.changed, []);
+    });
+
+    test('on 10,000 messages, no change costs one STATUS; ten flag changes STATUS, EXAMINE, UID FETCH CHANGEDSINCE, UNSELECT', async () => {
+      await seedMailbox({ user: USERS.alice.user, password: USERS.alice.password, mailbox: BIG, count: 8000, seed: 12 });
+      const cursor = await feed.open(BIG);
+      await feed.changesSince(BIG, cursor, ALL, ALL); // warm the session
+      const idle = await commands(() => feed.changesSince(BIG, cursor, ALL, ALL));
+      assert.deepEqual(changes(idle.result).changed, []);
+      assert.deepEqual(idle.sent.map((s) => s.split(' ')[0]), ['STATUS'], idle.sent.join('\n'));
+      const times: number[] = [];
+      for (let i = 0; i < 20; i++) times.push((await commands(() => feed.changesSince(BIG, cursor, ALL, ALL))).ms);
+      times.sort((x, y) => x - y);
+      const lock = await peer.getMailboxLock(BIG);
+      try {
+        await peer.noop(); // the peer's view of BIG predates the 8,000 just seeded
+        for (let i = 0; i < 10; i++) await peer.messageFlagsAdd(String(2500 + i * 700), [`$${RUN}`], { uid: true });
+      } finally {
+        lock.release();
+      }
+      const ten = await commands(() => feed.changesSince(BIG, cursor, ALL, ALL));
+      assert.equal(changes(ten.result).changed.length, 10, `${ten.sent.join("\n")}\n${JSON.stringify(ten.result)}`);
+      const verbs = ten.sent.map((s) => (s.startsWith('UID ') ? s.split(' ').slice(0, 2).join(' ') : s.split(' ')[0]));
+      assert.deepEqual(verbs.filter((v) => v !== 'LIST'), ['STATUS', 'EXAMINE', 'UID FETCH', 'UNSELECT'], ten.sent.join('\n'));
+      const fetch = ten.sent.find((s) => s.startsWith('UID FETCH'))!;
+      assert.match(fetch, /CHANGEDSINCE \d+ VANISHED/);
+      console.log(`# 10k messages: no-change changesSince median ${times[10]!.toFixed(2)} ms (max ${times[19]!.toFixed(2)}), 1 command; 10 flag changes ${ten.ms.toFixed(2)} ms, sent: ${ten.sent.join(' | ')}`);
+      assert.ok(times[10]! < 50, `median ${times[10]} ms`);
+    });
+  });
+
+  test('the window moving on: items dated between the cutoffs left it; widening brings them back', async () => {
+    await peer.mailboxCreate(WIN);
+    for (const [s, d] of [['old', -40], ['mid', -20], ['new', -5]] as const) await peer.append(WIN, msg(s), [], new Date(`${dayOffset(d)}T12:00:00Z`));
+    const before30: FeedFilter = { since: dayOffset(-30) };
+    const before10: FeedFilter = { since: dayOffset(-10) };
+    const ids: string[] = [];
+    for await (const p of feed.listIds(WIN, before30)) ids.push(...p);
+    assert.deepEqual(ids, ['3', '2']);
+    const cursor = await feed.open(WIN);
+    const { result, sent } = await commands(() => feed.changesSince(WIN, cursor, before30, before10));
+    const r = changes(result);
+    assert.deepEqual([r.leftWindow, r.enteredWindow, r.changed, r.added, r.removed], [['2'], [], [], [], []]);
+    // imapflow sends SINCE/BEFORE as YOUNGER/OLDER seconds (RFC 5032 WITHIN) where offered: the UTC midnight exactly.
+    assert.ok(sent.some((s) => /^UID SEARCH UID 1:3 (BEFORE|OLDER) \S+ (SINCE|YOUNGER) \S+$/.test(s)), sent.join('\n'));
+    const wide = changes(await feed.changesSince(WIN, cursor, before10, ALL));
+    assert.deepEqual([wide.leftWindow, wide.enteredWindow], [[], ['2', '1']]);
+    // New mail outside the window is not an Add.
+    await peer.append(WIN, msg('late-old'), [], new Date(`${dayOffset(-50)}T12:00:00Z`));
+    await peer.append(WIN, msg('late-new'), [], new Date(`${dayOffset(-1)}T12:00:00Z`));
+    const late = changes(await feed.changesSince(WIN, cursor, before10, before10));
+    assert.deepEqual(late.added, ['5']);
+  });
+});
