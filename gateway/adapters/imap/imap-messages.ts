@@ -11,7 +11,8 @@
  *   streamPart: imapflow download(): UID FETCH <uid> (BODY.PEEK[<part>]<k.65536>) per 64 KiB chunk,
  *   decoded (base64/QP) on the way, pulled as the reader reads.
  * - writes: SELECT <box> (re-SELECT when only EXAMINEd);
- *   setFlags: UID STORE <set> +FLAGS (...), UID STORE <set> -FLAGS (...), then UID FETCH <set> (FLAGS);
+ *   setFlags: UID STORE <set> +FLAGS.SILENT (...), UID STORE <set> -FLAGS.SILENT (...), then
+ *   UID FETCH <set> (UID FLAGS) to report per UID what the server really holds;
  *   moveMessages: UID MOVE <set> <dest> (COPYUID); without MOVE: UID COPY + UID STORE +FLAGS.SILENT
  *   (\Deleted) + UID EXPUNGE <set>; deleteMessages: UID STORE +FLAGS.SILENT (\Deleted) + UID EXPUNGE <set>;
  *   appendMessage: APPEND <box> (flags) "date" {literal} (APPENDUID);
@@ -137,8 +138,10 @@ export class ImapMailMessages implements MailMessages {
     if (uids.length === 0) return results;
     return this.#run('STORE', box, 'write', async (client) => {
       for (const set of uidSets(uids)) {
-        if (add.length) await store(client, () => client.messageFlagsAdd(set, add, { uid: true }));
-        if (remove.length) await store(client, () => client.messageFlagsRemove(set, remove, { uid: true }));
+        // A refused STORE (NO, or flags the mailbox's PERMANENTFLAGS do not allow, which imapflow
+        // drops) is not thrown: the FLAGS read back below reports it per UID.
+        if (add.length) await store(client, () => client.messageFlagsAdd(set, add, { uid: true, silent: true }));
+        if (remove.length) await store(client, () => client.messageFlagsRemove(set, remove, { uid: true, silent: true }));
         for (const msg of await client.fetchAll(set, { uid: true, flags: true }, { uid: true })) {
           if (!results.has(msg.uid)) continue;
           const flags = withoutRecent(msg.flags ?? []);
@@ -266,7 +269,7 @@ function isNotFound(err: unknown): boolean {
 }
 
 async function store(client: ImapFlow, run: () => Promise<boolean>): Promise<void> {
-  if (!(await run())) await failure(client, 'STORE');
+  if (!(await run()) && !client.usable) throw new BackendUnavailableError('imap', 'IMAP connection lost during STORE');
 }
 
 /** \Recent says "new to this session", nothing about the message: never reported. */

@@ -38,6 +38,7 @@ let messages: ImapMailMessages;
 let checker: ImapFlow;
 let seeded: SeedMailboxResult;
 let src: MailboxRef;
+const sent: string[] = [];
 
 async function flagsOf(path: string, uids: number[]): Promise<Map<number, string[]>> {
   const lock = await checker.getMailboxLock(path, { readOnly: true });
@@ -61,7 +62,17 @@ function leaves(p: MimePart): MimePart[] {
 describe('ImapMailMessages on Dovecot', { timeout: 120_000 }, () => {
   before(async () => {
     await requireImap();
-    pool = new SessionPool((c) => openImapSession(endpoint(IMAP_PORT), c), poolOptions);
+    pool = new SessionPool(async (c) => {
+      const session = await openImapSession(endpoint(IMAP_PORT), c);
+      // Every command this adapter sends, by name, to count round trips.
+      const raw = session.client as unknown as { exec: (command: string, ...rest: unknown[]) => Promise<unknown> };
+      const exec = raw.exec.bind(raw);
+      raw.exec = (command, ...rest) => {
+        sent.push(command);
+        return exec(command, ...rest);
+      };
+      return session;
+    }, poolOptions);
     messages = new ImapMailMessages(pool, ALICE, new AbortController().signal);
     checker = new ImapFlow({ host: IMAP_HOST, port: IMAP_PORT, secure: false, auth: { user: USERS.alice.user, pass: USERS.alice.password }, logger: false });
     await checker.connect();
@@ -81,9 +92,12 @@ describe('ImapMailMessages on Dovecot', { timeout: 120_000 }, () => {
     const specs = seeded.messages.slice(0, 200);
     const uids = specs.map((m) => m.uid!);
     const before = await flagsOf(SRC, uids);
+    sent.length = 0;
     const started = performance.now();
     const views = await messages.fetchViews(src, uids);
-    t.diagnostic(`fetchViews 200: ${(performance.now() - started).toFixed(1)} ms`);
+    t.diagnostic(`fetchViews 200: ${(performance.now() - started).toFixed(1)} ms; commands: ${sent.join(', ')}`);
+    // imapflow LISTs (and LSUBs) a mailbox the session has not seen before its first EXAMINE.
+    assert.deepEqual(sent.filter((c) => !['LIST', 'LSUB', 'EXAMINE'].includes(c)), ['UID FETCH']);
     assert.equal(views.size, 200);
     const kinds = new Set<string>();
     for (const spec of specs) {
@@ -167,8 +181,10 @@ describe('ImapMailMessages on Dovecot', { timeout: 120_000 }, () => {
     const view = (await messages.fetchViews(src, [uid])).get(uid)!;
     const html = view.structure.childNodes![1]!;
     assert.ok((html.size ?? 0) > 100);
+    sent.length = 0;
     const started = performance.now();
     const [part, whole] = await messages.fetchParts(src, uid, [{ part: '2', maxBytes: 100 }, { part: '', maxBytes: 100 }]);
+    assert.deepEqual(sent, ['UID FETCH'], 'both sections in one round trip on the already examined mailbox');
     t.diagnostic(`fetchParts (2 sections, 100 bytes each): ${(performance.now() - started).toFixed(1)} ms`);
     assert.equal(part!.part, '2');
     assert.equal(part!.bytes.length, 100);
