@@ -12,14 +12,15 @@
  * - listIds:      EXAMINE box; UID SEARCH RETURN (ALL) [SINCE d]: one compact set (ESEARCH),
  *                 paged out newest UID first; without ESEARCH the plain SEARCH list.
  * - changesSince: STATUS as above. Same UIDVALIDITY, HIGHESTMODSEQ, UIDNEXT and window: done
- *                 (one command). Otherwise EXAMINE box; UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE m
- *                 VANISHED) -> changed (UID < old UIDNEXT), removed (VANISHED (EARLIER)), new
- *                 UIDs; with a window, UID SEARCH UID n:* SINCE d keeps the new ones inside it;
- *                 a moved window costs UID SEARCH UID 1:n-1 SINCE old BEFORE new (or reverse).
+ *                 (one command). Otherwise EXAMINE box (QRESYNC (uidvalidity modseq)), whose
+ *                 answer carries VANISHED (EARLIER) -> removed, and a FETCH (UID FLAGS MODSEQ) per
+ *                 changed message -> changed (UID < old UIDNEXT) or new; with a window, UID SEARCH
+ *                 UID n:* SINCE d keeps the new ones inside it; a moved window costs UID SEARCH
+ *                 UID 1:n-1 SINCE old BEFORE new (or the reverse when it widened). imapflow sends
+ *                 SINCE/BEFORE as YOUNGER/OLDER seconds (RFC 5032) where offered. Then UNSELECT.
  *                 Another UIDVALIDITY: reset.
- * - Without CONDSTORE (NOMODSEQ, or a server without it): the cursor carries a digest of every
- *   message's flags and changesSince fetches UID FLAGS of the whole folder: O(n), as the
- *   fallback the issue allows.
+ * - Without QRESYNC (or NOMODSEQ): the cursor carries a digest of every message's flags and
+ *   changesSince fetches UID FLAGS of the whole folder: O(n), the fallback the issue allows.
  */
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -95,25 +96,36 @@ export class ImapChangeFeed implements ChangeFeed {
       if (unchanged && !windowMoved) {
         return { changed: [], added: [], removed: [], leftWindow: [], enteredWindow: [], newCursor: cursorText };
       }
-      await client.mailboxOpen(collection, { readOnly: true });
       const changed: ChangedItem[] = [];
       const removed: string[] = [];
       const fresh: number[] = [];
       let newCursor: Cursor = st;
       if (!unchanged && cursor.highestModSeq !== null) {
+        // EXAMINE box (QRESYNC (uidvalidity modseq)): the server answers with VANISHED (EARLIER)
+        // and a FETCH per changed message in the same round trip, which imapflow emits as events.
         const onExpunge = (e: { vanished?: boolean; uid?: number }): void => {
           if (e.vanished && e.uid !== undefined) removed.push(String(e.uid));
         };
+        const onFlags = (e: { uid?: number; modseq?: bigint }): void => {
+          if (e.uid === undefined) return;
+          if (e.uid >= cursor.uidNext) fresh.push(e.uid);
+          else changed.push({ id: String(e.uid), version: String(e.modseq ?? '') });
+        };
         client.on('expunge', onExpunge);
+        client.on('flags', onFlags);
         try {
-          for await (const m of client.fetch('1:*', { uid: true, flags: true }, { uid: true, changedSince: BigInt(cursor.highestModSeq) })) {
-            if (m.uid >= cursor.uidNext) fresh.push(m.uid);
-            else changed.push({ id: String(m.uid), version: String(m.modseq ?? '') });
+          const opened = await client.mailboxOpen(collection, { readOnly: true, uidValidity: BigInt(cursor.uidValidity), changedSince: BigInt(cursor.highestModSeq) });
+          // imapflow marks whether the server took the QRESYNC parameters (not in its typings).
+          if (!(opened as { qresync?: boolean }).qresync) {
+            // The server took a plain EXAMINE: ask for the same in a UID FETCH.
+            for await (const m of client.fetch('1:*', { uid: true, flags: true }, { uid: true, changedSince: BigInt(cursor.highestModSeq) })) onFlags(m);
           }
         } finally {
           client.off('expunge', onExpunge);
+          client.off('flags', onFlags);
         }
       } else if (!unchanged) {
+        await client.mailboxOpen(collection, { readOnly: true });
         const before = decodeDigest(cursor.flags ?? '');
         const now = await allFlags(client);
         for (const [uid, digest] of now) {
@@ -125,6 +137,8 @@ export class ImapChangeFeed implements ChangeFeed {
         newCursor = { ...st, flags: encodeDigest(now) };
       }
       let added = fresh;
+      const needsMailbox = (fresh.length > 0 && filter.since !== null) || (windowMoved && cursor.uidNext > 1);
+      if (needsMailbox && !client.mailbox) await client.mailboxOpen(collection, { readOnly: true });
       if (fresh.length && filter.since) {
         const inWindow = await search(client, { uid: `${cursor.uidNext}:*`, since: day(filter.since) });
         const keep = new Set(inWindow);
@@ -181,7 +195,8 @@ async function unselect(client: ImapFlow): Promise<void> {
 }
 
 async function status(client: ImapFlow, path: string): Promise<MailboxStatus> {
-  const modseq = client.capabilities.has('CONDSTORE') || client.capabilities.has('QRESYNC');
+  // Mod-sequences alone (CONDSTORE) cannot tell expunges: without QRESYNC the digest fallback is used.
+  const modseq = client.enabled.has('QRESYNC');
   const st = await client.status(path, { uidValidity: true, uidNext: true, ...(modseq ? { highestModseq: true } : {}) });
   if (!st || st.uidValidity === undefined || st.uidNext === undefined) throw new Error(`STATUS of ${path} failed`);
   return { uidValidity: String(st.uidValidity), highestModSeq: st.highestModseq ? String(st.highestModseq) : null, uidNext: st.uidNext };

@@ -158,7 +158,7 @@ describe('ImapChangeFeed on Dovecot', { timeout: 300_000 }, () => {
       assert.deepEqual(r.changed, []);
     });
 
-    test('on 10,000 messages, no change costs one STATUS; ten flag changes STATUS, EXAMINE, UID FETCH CHANGEDSINCE, UNSELECT', async () => {
+    test('on 10,000 messages, no change costs one STATUS; ten flag changes STATUS, EXAMINE (QRESYNC), UNSELECT', async () => {
       await seedMailbox({ user: USERS.alice.user, password: USERS.alice.password, mailbox: BIG, count: 8000, seed: 12 });
       const cursor = await feed.open(BIG);
       await feed.changesSince(BIG, cursor, ALL, ALL); // warm the session
@@ -178,10 +178,12 @@ describe('ImapChangeFeed on Dovecot', { timeout: 300_000 }, () => {
       const ten = await commands(() => feed.changesSince(BIG, cursor, ALL, ALL));
       assert.equal(changes(ten.result).changed.length, 10, `${ten.sent.join("\n")}\n${JSON.stringify(ten.result)}`);
       const verbs = ten.sent.map((s) => (s.startsWith('UID ') ? s.split(' ').slice(0, 2).join(' ') : s.split(' ')[0]));
-      assert.deepEqual(verbs.filter((v) => v !== 'LIST'), ['STATUS', 'EXAMINE', 'UID FETCH', 'UNSELECT'], ten.sent.join('\n'));
-      const fetch = ten.sent.find((s) => s.startsWith('UID FETCH'))!;
-      assert.match(fetch, /CHANGEDSINCE \d+ VANISHED/);
-      console.log(`# 10k messages: no-change changesSince median ${times[10]!.toFixed(2)} ms (max ${times[19]!.toFixed(2)}), 1 command; 10 flag changes ${ten.ms.toFixed(2)} ms, sent: ${ten.sent.join(' | ')}`);
+      assert.deepEqual(verbs.filter((v) => v !== 'LIST'), ['STATUS', 'EXAMINE', 'UNSELECT'], ten.sent.join('\n'));
+      const again: number[] = [];
+      for (let i = 0; i < 9; i++) again.push((await commands(() => feed.changesSince(BIG, cursor, ALL, ALL))).ms);
+      again.sort((x, y) => x - y);
+      assert.match(ten.sent.find((s) => s.startsWith('EXAMINE'))!, /^EXAMINE \S+ \(QRESYNC \(\d+ \d+\)\)$/);
+      console.log(`# 10k messages: no-change changesSince median ${times[10]!.toFixed(2)} ms (max ${times[19]!.toFixed(2)}), 1 command; 10 flag changes ${ten.ms.toFixed(2)} ms first, median ${again[4]!.toFixed(2)} ms repeated, sent: ${ten.sent.join(' | ')}`);
       assert.ok(times[10]! < 50, `median ${times[10]} ms`);
     });
   });
