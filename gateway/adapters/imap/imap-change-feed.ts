@@ -212,7 +212,8 @@ async function search(client: ImapFlow, query: Record<string, unknown>): Promise
 async function allFlags(client: ImapFlow): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   for await (const m of client.fetch('1:*', { uid: true, flags: true }, { uid: true })) {
-    const flags = [...(m.flags ?? [])].sort().join(' ');
+    // \Recent is per session, not a change of the message.
+    const flags = [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort().join(' ');
     out.set(m.uid, createHash('sha1').update(flags).digest().readUInt32BE(0));
   }
   return out;

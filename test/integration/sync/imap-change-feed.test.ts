@@ -18,6 +18,7 @@ const RUN = `cf${process.pid.toString(36)}${Date.now().toString(36)}`;
 const FRESH = `${RUN}-fresh`;
 const BIG = `${RUN}-big`;
 const WIN = `${RUN}-window`;
+const NOQ = `${RUN}-noqresync`;
 const ALICE = new BackendCredentials(USERS.alice.user, USERS.alice.password);
 const ALL: FeedFilter = { since: null };
 
@@ -27,7 +28,7 @@ let pool: SessionPool<ImapSession>;
 let feed: ImapChangeFeed;
 let peer: ImapFlow;
 
-function openCounted(credentials: BackendCredentials): Promise<ImapSession> {
+function openCounted(credentials: BackendCredentials, hide: readonly string[] = []): Promise<ImapSession> {
   const logger = {
     debug: (o: { src?: string; msg?: string }) => {
       if (o?.src === 'c' && typeof o.msg === 'string') wire.push(o.msg);
@@ -41,7 +42,11 @@ function openCounted(credentials: BackendCredentials): Promise<ImapSession> {
     (user, pass) => new ImapFlow({ host: IMAP_HOST, port: IMAP_PORT, secure: false, auth: { user, pass }, logger, disableAutoIdle: true }),
   );
   client.on('error', () => undefined);
-  return client.connect().then(() => new ImapSession(client));
+  return client.connect().then(() => {
+    // A server without these, as far as the feed can tell.
+    for (const cap of hide) client.capabilities.delete(cap);
+    return new ImapSession(client);
+  });
 }
 
 function changes(r: FeedChanges | FeedReset): FeedChanges {
@@ -71,7 +76,7 @@ describe('ImapChangeFeed on Dovecot', { timeout: 300_000 }, () => {
   });
 
   after(async () => {
-    for (const box of [FRESH, BIG, WIN]) await peer.mailboxDelete(box).catch(() => undefined);
+    for (const box of [FRESH, BIG, WIN, NOQ]) await peer.mailboxDelete(box).catch(() => undefined);
     await peer.logout().catch(() => undefined);
     await pool.close();
   });
@@ -209,5 +214,34 @@ describe('ImapChangeFeed on Dovecot', { timeout: 300_000 }, () => {
     await peer.append(WIN, msg('late-new'), [], new Date(`${dayOffset(-1)}T12:00:00Z`));
     const late = changes(await feed.changesSince(WIN, cursor, before10, before10));
     assert.deepEqual(late.added, ['5']);
+  });
+
+  test('without QRESYNC: the flag-digest fallback finds the same changes (O(n) by design)', async () => {
+    const noq = new SessionPool((c: BackendCredentials) => openCounted(c, ['QRESYNC', 'CONDSTORE']), { maxConnections: 1, maxPerUser: 1, idleMs: 60_000, maxAgeMs: 600_000, acquireTimeoutMs: 10_000 });
+    try {
+      const slow = new ImapChangeFeed(noq, ALICE, new AbortController().signal);
+      await peer.mailboxCreate(NOQ);
+      for (const s of ['a', 'b', 'c']) await peer.append(NOQ, msg(`noq-${s}`));
+      const cursor = await slow.open(NOQ);
+      assert.equal((JSON.parse(cursor) as { highestModSeq: unknown }).highestModSeq, null);
+      const none = changes(await slow.changesSince(NOQ, cursor, ALL, ALL));
+      assert.deepEqual([none.changed, none.added, none.removed], [[], [], []]);
+      const lock = await peer.getMailboxLock(NOQ);
+      try {
+        await peer.messageFlagsAdd('1', ['\\Flagged'], { uid: true });
+        await peer.messageDelete('2', { uid: true });
+      } finally {
+        lock.release();
+      }
+      await peer.append(NOQ, msg('noq-d'));
+      const r = changes(await slow.changesSince(NOQ, cursor, ALL, ALL));
+      assert.deepEqual([r.changed.map((c) => c.id), r.added, r.removed], [['1'], ['4'], ['2']]);
+      const after = changes(await slow.changesSince(NOQ, r.newCursor, ALL, ALL));
+      assert.deepEqual([after.changed, after.added, after.removed], [[], [], []]);
+      // A cursor of the other mode is not trusted.
+      assert.deepEqual(await feed.changesSince(NOQ, cursor, ALL, ALL), { reset: 'cursor-too-old' });
+    } finally {
+      await noq.close();
+    }
   });
 });
