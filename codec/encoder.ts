@@ -63,6 +63,9 @@ export function encode(root: WbxmlElement, options?: EncodeOptions): Uint8Array 
   return fallback.finish();
 }
 
+/** Texts up to this many UTF-16 units are encoded inline by the recursive encoder. */
+const INLINE_TEXT = 32;
+
 /** Deeper than this, `encode` switches to the iterative core (EAS documents nest about 10 deep). */
 const MAX_RECURSION = 500;
 
@@ -123,6 +126,41 @@ class RecursiveEncoder {
     const text = e.text;
     if (text !== undefined) {
       if (e.opaque !== undefined || e.opaqueSource !== undefined) this.fail('mixed-content', e);
+      const n = text.length;
+      if (n <= INLINE_TEXT) {
+        // Short text, written right here: most EAS strings are short, and keeping this loop in
+        // the per-element function makes its speed independent of V8's inlining decisions
+        // (which otherwise depend on which documents the process happened to encode first).
+        w.ensure(n * 3 + 4);
+        const buf = w.buf;
+        let p = w.pos;
+        buf[p++] = token | CONTENT;
+        buf[p++] = STR_I;
+        let i = 0;
+        for (; i < n; i++) {
+          const c = text.charCodeAt(i);
+          if (c < 0x80) {
+            if (c === 0) this.fail('nul-in-text', e);
+            buf[p++] = c;
+          } else if (c < 0x800) {
+            buf[p++] = 0xc0 | (c >> 6);
+            buf[p++] = 0x80 | (c & 0x3f);
+          } else if ((c & 0xf800) === 0xd800) {
+            break; // a surrogate: the general path below handles pairs and lone ones
+          } else {
+            buf[p++] = 0xe0 | (c >> 12);
+            buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+            buf[p++] = 0x80 | (c & 0x3f);
+          }
+        }
+        if (i === n) {
+          buf[p++] = 0;
+          buf[p++] = END;
+          w.pos = p;
+          return true;
+        }
+        // Nothing of this element was committed (w.pos is unchanged): start over below.
+      }
       w.byte2(token | CONTENT, STR_I);
       if (!w.cstring(text)) this.fail('nul-in-text', e);
       w.byte(END);

@@ -1,7 +1,7 @@
 /**
  * Codec benchmark: our decode/encode against libwbxml's C tree API on the same corpus, same run.
  *
- *   node --import tsx bench/codec/run.ts [--rounds R] [--seconds S] [--only NAME] [--no-libwbxml]
+ *   node --import tsx bench/codec/run.ts [--rounds R] [--seconds S] [--only NAME[,NAME...]] [--no-libwbxml]
  *
  * For each corpus item (bench/codec/corpus.ts) it measures, warmed up and looped for at least
  * S seconds (default 0.5), best of R rounds (default 3) that alternate between the two sides:
@@ -123,7 +123,8 @@ interface Row {
 function main(): void {
   const options = parseArgs(process.argv.slice(2));
   mkdirSync(BUILD, { recursive: true });
-  const items = corpus().filter((c) => options.only === undefined || c.name === options.only);
+  const only = options.only?.split(',');
+  const items = corpus().filter((c) => only === undefined || only.includes(c.name));
   const harness = options.libwbxml ? buildHarness() : undefined;
 
   const rows: Row[] = [];
