@@ -97,6 +97,28 @@ describe('collection sync: priming and windows', () => {
     assert.deepEqual(deleted, ['1050']);
   });
 
+  it('100,000 items: prime, and windows of 512 stay small and quick (printed)', async (t) => {
+    const h = await harness(t);
+    h.feed.append('2026-11-01', 100_000);
+    for (let i = 1; i <= 100_000; i += 7) h.feed.expunge(String(i)); // a fragmented folder
+    const t0 = performance.now();
+    const prime = await h.sync('0');
+    const tPrime = performance.now() - t0;
+    const primeBytes = (await h.store.getLatestSyncState(device, '5'))!.snapshot.length;
+    const t1 = performance.now();
+    const first = await h.sync(prime.syncKey, { windowSize: 512 });
+    const tFirst = performance.now() - t1;
+    assert.equal(first.ops.length, 512);
+    const firstBytes = (await h.store.getLatestSyncState(device, '5'))!.snapshot.length;
+    const t2 = performance.now();
+    const second = await h.sync(first.syncKey, { windowSize: 512 });
+    const tSecond = performance.now() - t2;
+    assert.ok(Number(second.ops[0]!.id) < Number(first.ops[511]!.id));
+    assert.ok([...first.ops, ...second.ops].every((o) => o.kind === 'add' && Number(o.id) % 7 !== 1), 'no expunged item is sent');
+    console.log(`# 100k items (1 in 7 expunged): prime ${tPrime.toFixed(0)} ms, state ${primeBytes} B; window of 512 ${tFirst.toFixed(0)} ms, state ${firstBytes} B; next window ${tSecond.toFixed(0)} ms`);
+    assert.ok(primeBytes < 64 * 1024 && firstBytes < 64 * 1024);
+  });
+
   it('WindowSize: default 100, capped at 512, nonsense means default', async (t) => {
     const h = await harness(t);
     h.feed.append('2026-11-01', 1000);
@@ -251,4 +273,28 @@ describe('collection sync: keys and retries', () => {
     await h.store.transaction((tx) => r.commit(tx, new Map([['c-1', '5:17']])));
     assert.deepEqual([...(await h.store.lookupClientIds(device, '5', ['c-1']))], [['c-1', '5:17']]);
   });
+
+  it('a retry answered again keeps the ClientId map of the first answer and adds nothing twice', async (t) => {
+    const h = await harness(t);
+    h.feed.append('2026-11-01', 3);
+    const k1 = (await h.sync('0')).syncKey;
+    const first = await h.turn(k1);
+    assert.ok(first.status === 'ok');
+    await h.store.transaction((tx) => first.commit(tx, new Map([['c-9', '5:3']])));
+    const retry = await h.turn(k1);
+    assert.ok(retry.status === 'ok' && retry.retry);
+    assert.deepEqual(retry.ops, first.ops);
+    await h.store.transaction((tx) => retry.commit(tx, new Map([['c-9', '5:3']])));
+    assert.deepEqual([...(await h.store.lookupClientIds(device, '5', ['c-9']))], [['c-9', '5:3']]);
+    const next = await h.sync(first.syncKey);
+    assert.deepEqual(next.ops, []);
+  });
+
+  it('a snapshot this version cannot read is an unknown key (the client re-primes)', async (t) => {
+    const h = await harness(t);
+    const k1 = (await h.sync('0')).syncKey;
+    await h.store.putSyncState(device, { collectionId: '5', syncKey: String(Number(k1) + 1), snapshot: Uint8Array.of(1, 2, 3), previousSyncKey: k1 });
+    assert.deepEqual(await h.turn(String(Number(k1) + 1)), { status: 'invalid-key' });
+  });
 });
+
