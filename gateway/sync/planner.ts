@@ -4,7 +4,7 @@
  * Pure: no I/O, no clock. Order: Delete, SoftDelete, Change, then Add newest first; whatever
  * does not fit waits in `pending` and MoreAvailable is set.
  */
-import type { FeedChanges, FeedCursor, FeedFilter } from '../ports/change-feed.js';
+import type { ChangedItem, FeedChanges, FeedCursor, FeedFilter } from '../ports/change-feed.js';
 import { emptyPending, pendingCount, type CollectionState, type PendingOps, type SyncOp } from './collection-state.js';
 import { IdSet } from './id-set.js';
 
@@ -19,11 +19,14 @@ export function effectiveWindowSize(requested: number | undefined): number {
 
 /**
  * What the client itself did in this request (already applied to the backend), so its own
- * changes are not echoed back: ids it added (with the server ids we gave them), changed and deleted.
+ * changes are not echoed back: item ids it added, changed and deleted. A change given with
+ * the version the backend gave it (the MODSEQ a STORE answered) is suppressed only while the
+ * feed reports that same version, so a server-side change made in between still reaches the
+ * client; a bare id suppresses whatever the feed reports for it in this round.
  */
 export interface ClientApplied {
   readonly added?: readonly string[];
-  readonly changed?: readonly string[];
+  readonly changed?: readonly (string | ChangedItem)[];
   readonly deleted?: readonly string[];
 }
 
@@ -65,7 +68,12 @@ export function plan(input: PlanInput): Plan {
     held.add(id);
     p.adds.delete(id);
   }
-  const suppressed = new Set(clientApplied?.changed ?? []);
+  // id -> the version the client's change produced ('' when unknown: suppress any).
+  const suppressed = new Map((clientApplied?.changed ?? []).map((c) => (typeof c === 'string' ? [c, ''] : [c.id, c.version])));
+  const isEcho = (c: ChangedItem): boolean => {
+    const v = suppressed.get(c.id);
+    return v !== undefined && (v === '' || v === c.version);
+  };
 
   let cursor: FeedCursor = state.cursor;
   if (changes) {
@@ -91,7 +99,7 @@ export function plan(input: PlanInput): Plan {
       if (!removed.has(id) && !held.has(id) && !p.deletes.has(id) && !p.softDeletes.has(id)) p.adds.add(id);
     }
     for (const c of changes.changed) {
-      if (held.has(c.id) && !suppressed.has(c.id)) p.changes.add(c.id);
+      if (held.has(c.id) && !isEcho(c)) p.changes.add(c.id);
     }
   }
 

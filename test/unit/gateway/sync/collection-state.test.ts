@@ -5,6 +5,7 @@ import { decodeState, emptyPending, encodeState, type CollectionState } from '..
 import { IdSet, IdSetBuilder } from '../../../../gateway/sync/id-set.js';
 import { firstSyncKey, nextSyncKey, parseSyncKey } from '../../../../gateway/sync/sync-key.js';
 import { feedFilter } from '../../../../gateway/sync/window.js';
+import { itemServerId, parseItemServerId } from '../../../../gateway/sync/server-id.js';
 
 const cursor = JSON.stringify({ uidValidity: 1764000000, highestModSeq: '123456', uidNext: 100001 });
 
@@ -100,5 +101,16 @@ describe('FilterType windows', () => {
     assert.deepEqual(feedFilter(3, now), { since: '2026-11-18' });
     assert.deepEqual(feedFilter(5, now), { since: '2026-10-26' });
     assert.deepEqual(feedFilter(7, now), { since: '2026-05-29' });
+  });
+});
+
+describe('item ServerIds', () => {
+  it('are "<collection>:<item>" and parse back', () => {
+    assert.equal(itemServerId('5', '1234'), '5:1234');
+    assert.deepEqual(parseItemServerId('5:1234'), { collectionId: '5', itemId: '1234' });
+    assert.deepEqual(parseItemServerId('5:a:b'), { collectionId: '5', itemId: 'a:b' });
+    for (const bad of ['', '5', ':1', '5:', 'x'.repeat(65)]) assert.equal(parseItemServerId(bad), undefined, bad);
+    assert.throws(() => itemServerId('5:1', '2'));
+    assert.throws(() => itemServerId('5', 'x'.repeat(70)));
   });
 });

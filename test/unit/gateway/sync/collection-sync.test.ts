@@ -162,6 +162,19 @@ describe('collection sync: server changes', () => {
     assert.deepEqual((await h.sync(key)).ops, [{ kind: 'change', id: draft }]);
   });
 
+  it('a client change given with its version hides only that version: a later server change still arrives', async (t) => {
+    const h = await harness(t);
+    h.feed.append('2026-11-01', 5);
+    const { key } = await drain(h, (await h.sync('0')).syncKey);
+    h.feed.touch('2'); // the client's Read, as its STORE answered it
+    const mine = String(h.feed.modseq);
+    h.feed.touch('3'); // the client's change, but someone else changed it again right after
+    const theirs = String(h.feed.modseq);
+    h.feed.touch('3');
+    const r = await h.sync(key, { clientApplied: { changed: [{ id: '2', version: mine }, { id: '3', version: theirs }] } });
+    assert.deepEqual(r.ops, [{ kind: 'change', id: '3' }]);
+  });
+
   it('time moving the window soft-deletes what fell out; widening the FilterType adds it back', async (t) => {
     const h = await harness(t);
     h.feed.append('2026-10-01', 3); // 1..3
