@@ -189,7 +189,8 @@ describe('ImapChangeFeed on Dovecot', { timeout: 300_000 }, () => {
       again.sort((x, y) => x - y);
       assert.match(ten.sent.find((s) => s.startsWith('EXAMINE'))!, /^EXAMINE \S+ \(QRESYNC \(\d+ \d+\)\)$/);
       console.log(`# 10k messages: no-change changesSince median ${times[10]!.toFixed(2)} ms (max ${times[19]!.toFixed(2)}), 1 command; 10 flag changes ${ten.ms.toFixed(2)} ms first, median ${again[4]!.toFixed(2)} ms repeated, sent: ${ten.sent.join(' | ')}`);
-      assert.ok(times[10]! < 50, `median ${times[10]} ms`);
+      // The invariant is the single STATUS above; the time bound only catches gross regressions on a loaded machine.
+      assert.ok(times[10]! < 100, `median ${times[10]} ms`);
     });
   });
 
