@@ -198,6 +198,8 @@ function main(): void {
   for (const row of rows.filter((r) => r.decodeView < r.decode * 0.5)) {
     console.log(`note: ${row.name}: with the default zero-copy opaque views decode runs at ${fmt(mbps(row.bytes, row.decodeView), 0)} MB/s`);
   }
+  const tOursDView = mbps(totals.bytes, rows.reduce((sum, r) => sum + r.decodeView, 0));
+  console.log(`note: total decode with the default zero-copy opaque views: ${fmt(tOursDView, 0)} MB/s (${ratio(tOursDView, tLibD).trim()} libwbxml)`);
   for (const note of notes) console.log(`note: ${note}`);
   if (!harness) console.log('note: libwbxml not measured');
 }
