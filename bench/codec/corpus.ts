@@ -11,18 +11,8 @@
  *                    strings are UTF-16 and must be transcoded (libwbxml keeps UTF-8 bytes).
  */
 import { el, type WbxmlElement } from '../../codec/tree.js';
+import { mulberry32 } from '../../test-fixtures/seed/rng.js';
 
-/** mulberry32, seeded: the corpus is the same on every run and every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 const int = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
@@ -68,7 +58,7 @@ const compactDate = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\
 
 /** Sync response with `count` emails; `intl`: bodies and subjects in mostly non-ASCII text. */
 export function syncEmail(count = 100, intl = false): WbxmlElement {
-  const rng = prng(intl ? 4 : 1);
+  const rng = mulberry32(intl ? 4 : 1);
   const adds: WbxmlElement[] = [];
   for (let i = 0; i < count; i++) {
     const from = pick(rng, PEOPLE);
@@ -119,7 +109,7 @@ export function folderSync(): WbxmlElement {
     ['5', '0', 'Inbox', '2'], ['6', '0', 'Journal', '11'], ['7', '0', 'Junk E-Mail', '12'], ['8', '0', 'Notes', '10'],
     ['9', '0', 'Outbox', '6'], ['10', '0', 'Sent Items', '5'], ['11', '0', 'Tasks', '7'], ['RI', '0', 'RecipientInfo', '19'],
   ];
-  for (let i = 12; i < 32; i++) folders.push([String(i), pick(prng(i), ['5', '10', '12', '13']), `Projekt ${i} – Ablage`, '12']);
+  for (let i = 12; i < 32; i++) folders.push([String(i), pick(mulberry32(i), ['5', '10', '12', '13']), `Projekt ${i} – Ablage`, '12']);
   return el(FH, 'FolderSync', [
     el(FH, 'Status', '1'),
     el(FH, 'SyncKey', '1'),
@@ -142,7 +132,7 @@ const TIMEZONE = Buffer.concat([
 
 /** Sync response with `count` calendar items: recurrences, exceptions, attendees. */
 export function syncCalendar(count = 60): WbxmlElement {
-  const rng = prng(2);
+  const rng = mulberry32(2);
   const adds: WbxmlElement[] = [];
   for (let i = 0; i < count; i++) {
     const start = new Date(Date.UTC(2026, int(rng, 0, 11), int(rng, 1, 28), int(rng, 7, 17)));
@@ -195,7 +185,7 @@ export function syncCalendar(count = 60): WbxmlElement {
 
 /** ItemOperations Fetch response with a `size`-byte attachment as opaque data. */
 export function itemOperations(size = 5 * 1024 * 1024): WbxmlElement {
-  const rng = prng(3);
+  const rng = mulberry32(3);
   const data = new Uint8Array(size);
   for (let i = 0; i < size; i += 4) {
     const v = (rng() * 4294967296) >>> 0;

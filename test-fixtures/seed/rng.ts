@@ -81,3 +81,19 @@ export class Rng {
     return out;
   }
 }
+
+/**
+ * mulberry32: a one-word seedable generator of floats in [0, 1), for test data, fuzzing and
+ * benchmark corpora that must be the same on every run (the codec benchmark's corpus bytes
+ * depend on this exact sequence). Not for cryptography.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

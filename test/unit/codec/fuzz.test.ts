@@ -24,21 +24,11 @@ import {
   type WbxmlElement,
 } from '../../../codec/index.js';
 import { wbxmlFixtures } from './support/fixtures.js';
+import { mulberry32 } from '../../../test-fixtures/seed/rng.js';
 
 const SECONDS = Number(process.env.EASGATE_FUZZ_SECONDS ?? '3');
 const SEED = process.env.EASGATE_FUZZ_SEED !== undefined ? Number(process.env.EASGATE_FUZZ_SEED) : (Date.now() ^ (process.pid << 16)) >>> 0;
 
-/** mulberry32: small, fast, seedable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 const int = (rng: Rng, n: number) => Math.floor(rng() * n);
@@ -147,7 +137,7 @@ describe(`fuzz (seed ${SEED}, ${SECONDS}s; replay with EASGATE_FUZZ_SEED=${SEED}
   const budget = (SECONDS * 1000) / 3;
 
   it('random bytes', (t) => {
-    const rng = prng(SEED);
+    const rng = mulberry32(SEED);
     const end = Date.now() + budget;
     let n = 0;
     for (; Date.now() < end; n++) {
@@ -161,7 +151,7 @@ describe(`fuzz (seed ${SEED}, ${SECONDS}s; replay with EASGATE_FUZZ_SEED=${SEED}
   });
 
   it('mutated fixtures', (t) => {
-    const rng = prng(SEED + 1);
+    const rng = mulberry32(SEED + 1);
     const end = Date.now() + budget;
     let decoded = 0;
     let total = 0;
@@ -179,7 +169,7 @@ describe(`fuzz (seed ${SEED}, ${SECONDS}s; replay with EASGATE_FUZZ_SEED=${SEED}
   });
 
   it('random valid trees round-trip', (t) => {
-    const rng = prng(SEED + 2);
+    const rng = mulberry32(SEED + 2);
     const end = Date.now() + budget;
     let n = 0;
     for (; Date.now() < end; n++) {

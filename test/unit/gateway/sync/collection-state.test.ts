@@ -6,6 +6,7 @@ import { IdSet, IdSetBuilder } from '../../../../gateway/sync/id-set.js';
 import { firstSyncKey, nextSyncKey, parseSyncKey } from '../../../../gateway/sync/sync-key.js';
 import { feedFilter } from '../../../../gateway/sync/window.js';
 import { itemServerId, parseItemServerId } from '../../../../gateway/sync/server-id.js';
+import { mulberry32 } from '../../../../test-fixtures/seed/rng.js';
 
 const cursor = JSON.stringify({ uidValidity: 1764000000, highestModSeq: '123456', uidNext: 100001 });
 
@@ -26,14 +27,7 @@ function state(held: IdSet, adds = new IdSet(), sent = 0): CollectionState {
 /** UIDs 1..n with every `gapEvery`-th (pseudo-randomly chosen 1 in gapEvery) missing, like a folder with deletions. */
 function uids(n: number, gapEvery: number): IdSet {
   const b = new IdSetBuilder();
-  let a = 1;
-  const rnd = (): number => {
-    // mulberry32
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const rnd = mulberry32(1);
   for (let i = 1; i <= n; i++) if (gapEvery === 0 || rnd() >= 1 / gapEvery) b.add(String(i));
   return b.build();
 }
