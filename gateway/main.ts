@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { decode, encode, encodeChunks, encodedLength } from '../codec/index.js';
 import { ImapCredentialVerifier } from './adapters/imap/imap-credential-verifier.js';
 import { ImapHealthCheck } from './adapters/imap/imap-health-check.js';
+import { ImapChangeFeed } from './adapters/imap/imap-change-feed.js';
+import { ImapMailMessages } from './adapters/imap/imap-messages.js';
 import { ImapMailStore } from './adapters/imap/imap-mail-store.js';
 import { openImapSession, type ImapSession } from './adapters/imap/imap-session.js';
 import { SessionPool } from './adapters/imap/session-pool.js';
@@ -59,6 +61,8 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       state,
       clock: systemClock,
       mail: new ImapMailStore(imapPool, user.credentials, signal, { sharedNamespaces: config.imap.sharedNamespaces }),
+      messages: new ImapMailMessages(imapPool, user.credentials, signal),
+      mailFeed: new ImapChangeFeed(imapPool, user.credentials, signal),
     }),
   };
   const app = createApp({

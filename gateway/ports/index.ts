@@ -5,6 +5,8 @@
  */
 import type { AuthenticatedUser } from './identity.js';
 import type { Clock } from './clock.js';
+import type { ChangeFeed } from './change-feed.js';
+import type { MailMessages } from './mail-messages.js';
 import type { MailStore } from './mail-store.js';
 import type { StateStore } from './state-store.js';
 
@@ -13,6 +15,10 @@ export interface CommandPorts {
   readonly clock: Clock;
   /** The user's mailbox; the backend session opens on first use, so commands that never touch mail never log in. */
   readonly mail: MailStore;
+  /** The messages of that mailbox (fetch, flags, move, delete, append); same lazy session. */
+  readonly messages: MailMessages;
+  /** What changed in a mailbox since a cursor (Sync, GetItemEstimate, Ping). */
+  readonly mailFeed: ChangeFeed;
 }
 
 /**
@@ -27,5 +33,7 @@ export type { Clock } from './clock.js';
 export type { CredentialVerifier, VerifiedIdentity } from './credential-verifier.js';
 export type { HealthCheck, HealthStatus } from './health-check.js';
 export type { MailFolder, MailStore, RenameResult, SpecialUse } from './mail-store.js';
+export type { MailMessages, MailboxRef } from './mail-messages.js';
+export type { ChangeFeed } from './change-feed.js';
 export { BackendCredentials } from './credentials.js';
 export { makeAuthenticatedUser, type AuthenticatedUser } from './identity.js';

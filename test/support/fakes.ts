@@ -6,6 +6,8 @@ import { systemClock } from '../../gateway/ports/clock.js';
 import type { CredentialVerifier, VerifiedIdentity } from '../../gateway/ports/credential-verifier.js';
 import type { HealthCheck, HealthStatus } from '../../gateway/ports/health-check.js';
 import type { CommandPorts, PortsFactory } from '../../gateway/ports/index.js';
+import type { ChangeFeed } from '../../gateway/ports/change-feed.js';
+import type { MailMessages } from '../../gateway/ports/mail-messages.js';
 import type { MailStore } from '../../gateway/ports/mail-store.js';
 import type { StateStore } from '../../gateway/ports/state-store.js';
 
@@ -57,5 +59,5 @@ export function fakeDocument(root: WbxmlElement): Buffer {
 
 /** The edge does not touch the state store or the mailbox; handlers under test here do not either. */
 export const fakePorts: PortsFactory = {
-  forRequest: (): CommandPorts => ({ state: {} as StateStore, clock: systemClock, mail: {} as MailStore }),
+  forRequest: (): CommandPorts => ({ state: {} as StateStore, clock: systemClock, mail: {} as MailStore, messages: {} as MailMessages, mailFeed: {} as ChangeFeed }),
 };

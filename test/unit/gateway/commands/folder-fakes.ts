@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import { pino } from 'pino';
 import { el, type WbxmlElement } from '../../../../codec/index.js';
+import type { CommandPorts } from '../../../../gateway/ports/index.js';
 import type { CommandContext, CommandHandler, ProtocolVersion } from '../../../../gateway/commands/types.js';
 import { makeAuthenticatedUser } from '../../../../gateway/commands/types.js';
 import { EasStatusError } from '../../../../gateway/errors.js';
@@ -131,7 +132,8 @@ export function harness(t: TestContext, mail = new FakeMailStore()): Harness {
         params: { saveInSent: false, acceptMultiPart: false },
         log,
         signal: new AbortController().signal,
-        ports: { state: store, clock: { now: () => new Date() }, mail },
+        // Folder commands touch only folders; the message ports stay unset.
+        ports: { state: store, clock: { now: () => new Date() }, mail } as Partial<CommandPorts> as CommandPorts,
       };
       try {
         const result = await handler(ctx, { kind: 'wbxml', root });
