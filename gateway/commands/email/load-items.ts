@@ -1,0 +1,79 @@
+/**
+ * Email items for a set of UIDs in one mailbox, as Sync (Add, Change, Fetch), ItemOperations
+ * Fetch and Search answer them: one UID FETCH for the views, then per message only the sections
+ * the body plan needs (partial BODY.PEEK, never \Seen), then the converter. Messages that are
+ * gone are absent from the answer; the caller decides what that means for its command.
+ */
+import type { WbxmlElement } from '../../../codec/index.js';
+import type { BodyRequest } from '../../convert/email/body-plan.js';
+import { planBodyFetch } from '../../convert/email/body-plan.js';
+import type { FetchedPart, MessageView } from '../../convert/email/message-view.js';
+import { toEmailItem } from '../../convert/email/to-email-item.js';
+import { EMAIL_SCHEMA, type EmailFlag, type EmailItem } from '../../items/email.js';
+import { toApplicationData } from '../../items/schema.js';
+import type { ItemVersion } from '../../items/version.js';
+import { MessageNotFoundError, type MailboxRef, type MailMessages } from '../../ports/mail-messages.js';
+import { formatFileReference } from './file-reference.js';
+
+export interface LoadEmailOptions {
+  readonly version: ItemVersion;
+  readonly body: BodyRequest;
+  /** The collection's ServerId, for FileReferences. */
+  readonly collectionId: string;
+  /** The user's own addresses, for ReceivedAsBcc. */
+  readonly userAddresses?: readonly string[];
+  /** Flag details the gateway stored for these UIDs (IMAP itself keeps only \Flagged). */
+  readonly storedFlags?: ReadonlyMap<number, EmailFlag>;
+  /** Whether any BodyPreference asks for a Preview (else PREVIEW is not fetched). */
+  readonly preview?: boolean;
+}
+
+/** Body fetches in flight at once: enough to hide round trips, few enough to leave the user's other pooled sessions free. */
+const PARALLEL_BODY_FETCHES = 3;
+
+export async function loadEmailItems(messages: MailMessages, box: MailboxRef, uids: readonly number[], opts: LoadEmailOptions): Promise<Map<number, EmailItem>> {
+  const views = await messages.fetchViews(box, uids, { preview: opts.preview ?? wantsPreview(opts.body) });
+  const items = new Map<number, EmailItem>();
+  const queue = uids.filter((uid) => views.has(uid));
+  const worker = async (): Promise<void> => {
+    for (let uid = queue.shift(); uid !== undefined; uid = queue.shift()) {
+      const view = views.get(uid)!;
+      const fetched = await fetchBodyParts(messages, box, uid, view, opts);
+      if (fetched) items.set(uid, toItem(uid, view, fetched, opts));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_BODY_FETCHES, queue.length) }, worker));
+  return items;
+}
+
+/** The ApplicationData children (or ItemOperations/Search Properties children) of one item. */
+export function emailElements(item: EmailItem, version: ItemVersion): WbxmlElement[] {
+  return toApplicationData(EMAIL_SCHEMA, item, version);
+}
+
+function wantsPreview(body: BodyRequest): boolean {
+  return (body.bodyPreferences ?? []).some((p) => (p.preview ?? 0) > 0);
+}
+
+/** Undefined when the message went away between the view and the body fetch. */
+async function fetchBodyParts(messages: MailMessages, box: MailboxRef, uid: number, view: MessageView, opts: LoadEmailOptions): Promise<FetchedPart[] | undefined> {
+  const plan = planBodyFetch(view, opts.body, opts.version);
+  if (plan.fetch.length === 0) return [];
+  try {
+    return await messages.fetchParts(box, uid, plan.fetch);
+  } catch (err) {
+    if (err instanceof MessageNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+function toItem(uid: number, view: MessageView, fetched: readonly FetchedPart[], opts: LoadEmailOptions): EmailItem {
+  const storedFlag = opts.storedFlags?.get(uid);
+  return toEmailItem(view, fetched, {
+    version: opts.version,
+    body: opts.body,
+    fileReference: (section) => formatFileReference(opts.collectionId, uid, section),
+    ...(storedFlag ? { storedFlag } : {}),
+    ...(opts.userAddresses ? { userAddresses: opts.userAddresses } : {}),
+  });
+}
