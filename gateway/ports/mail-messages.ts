@@ -72,6 +72,8 @@ export interface PartStream {
 }
 
 export interface MailMessages {
+  /** The mailbox as it is now (its current UIDVALIDITY), for callers that name items by today's UIDs. */
+  mailboxRef(path: string): Promise<MailboxRef>;
   /**
    * One view per UID, from one UID FETCH: envelope, flags, structure, internal date, size, the
    * server's preview, and the header fields the converters read. UIDs that are gone are absent.

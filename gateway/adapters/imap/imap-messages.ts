@@ -59,6 +59,14 @@ export class ImapMailMessages implements MailMessages {
     private readonly signal: AbortSignal,
   ) {}
 
+  async mailboxRef(path: string): Promise<MailboxRef> {
+    return this.#run('STATUS', undefined, 'none', async (client) => {
+      const st = await client.status(path, { uidValidity: true });
+      if (!st || st.uidValidity === undefined) throw new FolderNotFoundError('STATUS: no such folder');
+      return { path, uidValidity: Number(st.uidValidity) };
+    });
+  }
+
   async fetchViews(box: MailboxRef, uids: readonly number[], opts: FetchViewsOptions = {}): Promise<Map<number, MessageView>> {
     checkUids(uids);
     return this.#run('FETCH', box, 'read', async (client) => {

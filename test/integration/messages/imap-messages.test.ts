@@ -88,6 +88,11 @@ describe('ImapMailMessages on Dovecot', { timeout: 120_000 }, () => {
     await pool.close();
   });
 
+  test('mailboxRef: the current UIDVALIDITY, and FolderNotFoundError for a folder that does not exist', async () => {
+    assert.deepEqual(await messages.mailboxRef(SRC), src);
+    await assert.rejects(messages.mailboxRef(`${SRC}-missing`), FolderNotFoundError);
+  });
+
   test('fetchViews: 200 messages in one UID FETCH match what was seeded, and nothing turns \\Seen', async (t) => {
     const specs = seeded.messages.slice(0, 200);
     const uids = specs.map((m) => m.uid!);
