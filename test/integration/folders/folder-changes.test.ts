@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { decode, el, encode, type WbxmlElement } from '../../../codec/index.js';
-import { startGateway, type RunningGateway } from '../../../gateway/main.js';
-import { integrationConfig, requireImap, testDataDir, type TestDataDir } from '../../support/backing.js';
+import { productionGatewaySuite } from '../../support/gateway-suite.js';
 import { FIXTURES_DIR } from '../../support/fixtures.js';
 import { memoryLog } from '../../support/memory-log.js';
 import { cleanUp, eas, FH, folderCreate, folderDelete, folderSync, folderUpdate, imapAsAlice, RUN, type Answer, type Phone } from './support.js';
@@ -21,22 +20,17 @@ const VERSIONS = ['2.5', '12.1', '14.1', '16.1'] as const;
 
 describe('FolderCreate, FolderUpdate, FolderDelete against Dovecot, over HTTP with WBXML', () => {
   const log = memoryLog('debug');
-  let gw: RunningGateway;
-  let data: TestDataDir;
+  // Provisioning is another suite's subject: these phones need no policy key.
+  const suite = productionGatewaySuite(log, { policy: { enforce: false } });
   let imap: ImapFlow;
   const imapPaths = async (): Promise<string[]> => (await imap.list()).map((m) => m.path).filter((p) => p.includes(RUN)).sort();
 
   before(async () => {
-    await requireImap();
-    data = testDataDir();
-    gw = await startGateway(integrationConfig(data.path, { policy: { enforce: false } }), { logger: log.logger });
     imap = await imapAsAlice();
   });
   after(async () => {
-    await gw?.close();
     await imap?.logout();
     await cleanUp();
-    data?.remove();
   });
 
   for (const version of VERSIONS) {
@@ -48,7 +42,7 @@ describe('FolderCreate, FolderUpdate, FolderDelete against Dovecot, over HTTP wi
       let ids: Map<string, string>;
       let topId = '';
       let childId = '';
-      const send = (command: Parameters<typeof eas>[2], root: WbxmlElement): Promise<Answer> => eas(gw.url, phone, command, root);
+      const send = (command: Parameters<typeof eas>[2], root: WbxmlElement): Promise<Answer> => eas(suite.gw.url, phone, command, root);
       const noEcho = async (answer: Answer) => {
         const next = await send('FolderSync', folderSync(answer.syncKey!));
         assert.equal(next.status, 1);
@@ -95,7 +89,7 @@ describe('FolderCreate, FolderUpdate, FolderDelete against Dovecot, over HTTP wi
         assert.equal(b.status, 1);
         assert.deepEqual(await imapPaths(), [top, `${top}-moved`]);
         await noEcho(b);
-        const fresh = await eas(gw.url, { deviceId: `FX${v}${RUN}`, version }, 'FolderSync', folderSync('0'));
+        const fresh = await eas(suite.gw.url, { deviceId: `FX${v}${RUN}`, version }, 'FolderSync', folderSync('0'));
         assert.deepEqual(fresh.adds.find((f) => f.serverId === childId), { serverId: childId, parentId: '0', displayName: `${top}-moved`, type: 12 });
       });
 
@@ -150,30 +144,30 @@ describe('FolderCreate, FolderUpdate, FolderDelete against Dovecot, over HTTP wi
     let created = '';
 
     it('003 FolderSync 0, byte for byte', async () => {
-      const r = await eas(gw.url, phone, 'FolderSync', captured('003-FolderSync.req.wbxml'));
+      const r = await eas(suite.gw.url, phone, 'FolderSync', captured('003-FolderSync.req.wbxml'));
       assert.deepEqual([r.status, r.syncKey], [1, '1']);
     });
 
     it('018 FolderSync 0 then 019 FolderCreate with key 1 (its DisplayName made unique)', async () => {
-      assert.equal((await eas(gw.url, phone, 'FolderSync', captured('018-FolderSync.req.wbxml'))).syncKey, '1');
-      const r = await eas(gw.url, phone, 'FolderCreate', patched('019-FolderCreate.req.wbxml', { DisplayName: name }));
+      assert.equal((await eas(suite.gw.url, phone, 'FolderSync', captured('018-FolderSync.req.wbxml'))).syncKey, '1');
+      const r = await eas(suite.gw.url, phone, 'FolderCreate', patched('019-FolderCreate.req.wbxml', { DisplayName: name }));
       assert.deepEqual([r.status, r.syncKey], [1, '2']);
       created = r.serverId!;
       assert.ok((await imap.list()).some((m) => m.path === name));
     });
 
     it('020 FolderSync 0 then 021 FolderUpdate with key 1 (its ServerId 12 is our new folder)', async () => {
-      const r0 = await eas(gw.url, phone, 'FolderSync', captured('020-FolderSync.req.wbxml'));
+      const r0 = await eas(suite.gw.url, phone, 'FolderSync', captured('020-FolderSync.req.wbxml'));
       assert.deepEqual(r0.adds.find((f) => f.serverId === created)?.displayName, name);
-      const r = await eas(gw.url, phone, 'FolderUpdate', patched('021-FolderUpdate.req.wbxml', { ServerId: created, DisplayName: `Renamed-${RUN}` }));
+      const r = await eas(suite.gw.url, phone, 'FolderUpdate', patched('021-FolderUpdate.req.wbxml', { ServerId: created, DisplayName: `Renamed-${RUN}` }));
       assert.deepEqual([r.status, r.syncKey], [1, '2']);
       assert.ok((await imap.list()).some((m) => m.path === `Renamed-${RUN}`));
     });
 
     it('022 FolderSync 0 then 023 FolderDelete with key 1', async () => {
-      const r0 = await eas(gw.url, phone, 'FolderSync', captured('022-FolderSync.req.wbxml'));
+      const r0 = await eas(suite.gw.url, phone, 'FolderSync', captured('022-FolderSync.req.wbxml'));
       assert.deepEqual(r0.adds.find((f) => f.serverId === created)?.displayName, `Renamed-${RUN}`, 'same ServerId after the rename');
-      const r = await eas(gw.url, phone, 'FolderDelete', patched('023-FolderDelete.req.wbxml', { ServerId: created }));
+      const r = await eas(suite.gw.url, phone, 'FolderDelete', patched('023-FolderDelete.req.wbxml', { ServerId: created }));
       assert.deepEqual([r.status, r.syncKey], [1, '2']);
       assert.ok(!(await imap.list()).some((m) => m.path.includes(RUN) && m.path.startsWith('Renamed')));
     });

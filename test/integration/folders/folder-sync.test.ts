@@ -10,8 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { encode } from '../../../codec/index.js';
-import { startGateway, type RunningGateway } from '../../../gateway/main.js';
-import { integrationConfig, requireImap, testDataDir, type TestDataDir } from '../../support/backing.js';
+import { productionGatewaySuite } from '../../support/gateway-suite.js';
 import { send } from '../../support/http-client.js';
 import { memoryLog } from '../../support/memory-log.js';
 import { ALICE, cleanUp, eas, folderSync, imapAsAlice, median, newSessionLists, RUN, type Answer, type Folder, type Phone } from './support.js';
@@ -42,22 +41,16 @@ async function imapFolders(imap: ImapFlow): Promise<Map<string, number>> {
 
 describe('FolderSync against Dovecot, over HTTP with WBXML', () => {
   const log = memoryLog('debug');
-  let gw: RunningGateway;
-  let data: TestDataDir;
+  // Provisioning is another suite's subject: these phones need no policy key.
+  const suite = productionGatewaySuite(log, { policy: { enforce: false } });
   let imap: ImapFlow;
 
   before(async () => {
-    await requireImap();
-    data = testDataDir();
-    // Provisioning is another suite's subject: these phones need no policy key.
-    gw = await startGateway(integrationConfig(data.path, { policy: { enforce: false } }), { logger: log.logger });
     imap = await imapAsAlice();
   });
   after(async () => {
-    await gw?.close();
     await imap?.logout();
     await cleanUp();
-    data?.remove();
   });
 
   for (const version of VERSIONS) {
@@ -79,7 +72,7 @@ describe('FolderSync against Dovecot, over HTTP with WBXML', () => {
         await imap.mailboxCreate(`${projects}/2026`);
         await imap.mailboxCreate(`${RUN}-${v}-doomed`);
         const listedBefore = await imapFolders(imap);
-        first = await eas(gw.url, phone, 'FolderSync', folderSync('0'));
+        first = await eas(suite.gw.url, phone, 'FolderSync', folderSync('0'));
         const listedAfter = await imapFolders(imap);
         assert.deepEqual([first.status, first.syncKey, first.count], [1, '1', first.adds.length]);
         ids = paths(first.adds);
@@ -106,7 +99,7 @@ describe('FolderSync against Dovecot, over HTTP with WBXML', () => {
       it('a rename on IMAP is an Update with the same ServerId; the subfolder is not touched', async () => {
         await imap.mailboxRename(projects, `${projects}-renamed`);
         await newSessionLists();
-        const r = await eas(gw.url, phone, 'FolderSync', folderSync(key));
+        const r = await eas(suite.gw.url, phone, 'FolderSync', folderSync(key));
         assert.equal(r.status, 1);
         assert.ok(Number(r.syncKey) > Number(key), 'a new, larger key');
         assert.deepEqual(r.updates.filter((f) => f.displayName.includes(RUN)), [{ serverId: idOf(projects), parentId: '0', displayName: `${projects}-renamed`, type: 12 }]);
@@ -119,7 +112,7 @@ describe('FolderSync against Dovecot, over HTTP with WBXML', () => {
         await imap.mailboxDelete(`${RUN}-${v}-doomed`);
         await imap.mailboxCreate(`${projects}-renamed/2027`);
         await newSessionLists();
-        const r = await eas(gw.url, phone, 'FolderSync', folderSync(key));
+        const r = await eas(suite.gw.url, phone, 'FolderSync', folderSync(key));
         assert.ok(r.deletes.includes(idOf(`${RUN}-${v}-doomed`)), JSON.stringify(r.deletes));
         const added = r.adds.filter((f) => f.displayName.includes('2027'));
         assert.deepEqual(added.map((f) => [f.displayName, f.parentId, f.type]), [['2027', idOf(projects), 12]]);
@@ -127,7 +120,7 @@ describe('FolderSync against Dovecot, over HTTP with WBXML', () => {
       });
 
       it('nothing changed: Count 0 and the same key', async () => {
-        const r = await eas(gw.url, phone, 'FolderSync', folderSync(key));
+        const r = await eas(suite.gw.url, phone, 'FolderSync', folderSync(key));
         // Another suite may have changed alice's folders in between: then there is news.
         if (r.count === 0) assert.equal(r.syncKey, key);
         else key = r.syncKey!;
@@ -135,7 +128,7 @@ describe('FolderSync against Dovecot, over HTTP with WBXML', () => {
 
       it('a key never issued, or not a key at all: Status 9', async () => {
         for (const bad of ['999999', 'abc', '-1']) {
-          const r = await eas(gw.url, phone, 'FolderSync', folderSync(bad));
+          const r = await eas(suite.gw.url, phone, 'FolderSync', folderSync(bad));
           assert.deepEqual([r.status, r.syncKey, r.count], [9, undefined, undefined], bad);
         }
       });
@@ -143,13 +136,13 @@ describe('FolderSync against Dovecot, over HTTP with WBXML', () => {
       it('the client retries its previous key (our answer lost): the same answer again, then either key works on', async () => {
         await imap.mailboxCreate(`${RUN}-${v}-retry`);
         await newSessionLists();
-        const answer = await eas(gw.url, phone, 'FolderSync', folderSync(key));
-        const again = await eas(gw.url, phone, 'FolderSync', folderSync(key));
+        const answer = await eas(suite.gw.url, phone, 'FolderSync', folderSync(key));
+        const again = await eas(suite.gw.url, phone, 'FolderSync', folderSync(key));
         const ours = (a: Answer) => a.adds.filter((f) => f.displayName.includes(RUN));
         assert.deepEqual(ours(again), ours(answer));
         assert.equal(ours(answer).length, 1);
         if (again.body.equals(answer.body)) assert.equal(again.syncKey, answer.syncKey);
-        const next = await eas(gw.url, phone, 'FolderSync', folderSync(again.syncKey!));
+        const next = await eas(suite.gw.url, phone, 'FolderSync', folderSync(again.syncKey!));
         assert.ok(!next.adds.some((f) => f.displayName.includes(`${RUN}-${v}-retry`)));
       });
     });
@@ -157,12 +150,12 @@ describe('FolderSync against Dovecot, over HTTP with WBXML', () => {
 
   it('latency against Dovecot: SyncKey 0 and a no-change FolderSync (median of 15, warm pool)', async (t: TestContext) => {
     const phone: Phone = { deviceId: `LAT${RUN}`, version: '14.1' };
-    const primed = await eas(gw.url, phone, 'FolderSync', folderSync('0'));
+    const primed = await eas(suite.gw.url, phone, 'FolderSync', folderSync('0'));
     const path = `/Microsoft-Server-ActiveSync?Cmd=FolderSync&User=${encodeURIComponent(ALICE.user)}&DeviceId=${phone.deviceId}&DeviceType=FolderTest`;
     // The round trip alone: eas() would add the XSD check (an xmllint process) to every sample.
     const time = async (key: string): Promise<number> => {
       const start = performance.now();
-      const res = await send(gw.url, { path, headers: { 'MS-ASProtocolVersion': phone.version }, auth: ALICE, body: encode(folderSync(key)) });
+      const res = await send(suite.gw.url, { path, headers: { 'MS-ASProtocolVersion': phone.version }, auth: ALICE, body: encode(folderSync(key)) });
       const took = performance.now() - start;
       assert.equal(res.status, 200);
       return took;

@@ -6,11 +6,11 @@
  * Responses are checked against Microsoft's XSDs.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { decode, encode } from '../../../codec/index.js';
 import type { WbxmlElement } from '../../../codec/tree.js';
 import { openStateStore } from '../../../gateway/adapters/state/open.js';
-import { requireImap, testDataDir, type TestDataDir } from '../../support/backing.js';
+import { gatewaySuite } from '../../support/gateway-suite.js';
 import { capturedRequests, type CapturedRequest } from '../../support/fixtures.js';
 import { validateEasResponse } from '../../support/xsd.js';
 import { at, eas, start, type EasResponse, type Gateway } from './support.js';
@@ -87,18 +87,7 @@ function replay(gw: Gateway, r: CapturedRequest, s: Scenario, deviceId: string, 
 }
 
 describe('first contact through the HTTP endpoint, replaying captured clients', () => {
-  let data: TestDataDir;
-  let gw: Gateway;
-
-  before(async () => {
-    await requireImap();
-    data = testDataDir();
-    gw = await start(data.path);
-  });
-  after(async () => {
-    await gw?.close();
-    data?.remove();
-  });
+  const suite = gatewaySuite((dir) => start(dir));
 
   for (const s of SCENARIOS) {
     it(s.name, async () => {
@@ -107,7 +96,7 @@ describe('first contact through the HTTP endpoint, replaying captured clients', 
       let settings: WbxmlElement | undefined;
       for (const [client, seq] of s.steps) {
         const r = find(client, seq);
-        const res = await replay(gw, r, s, deviceId, keys);
+        const res = await replay(suite.gw, r, s, deviceId, keys);
         const what = `${client} #${seq} ${r.method} ${r.target.match(/Cmd=(\w+)/)?.[1] ?? ''}`;
         assert.equal(res.status, 200, `${what}: HTTP ${res.status}`);
         if (r.method === 'OPTIONS') {
@@ -145,7 +134,7 @@ describe('first contact through the HTTP endpoint, replaying captured clients', 
           assert.equal(at(root, 'Status')?.text, '1', `${what}: the final key lets the device sync`);
         }
       }
-      const store = await openStateStore({ dataDir: data.path });
+      const store = await openStateStore({ dataDir: suite.data.path });
       try {
         const device = (await store.getDevice({ user: 'alice@example.com', deviceId }))!;
         assert.equal(device.provisioning, 'provisioned');
