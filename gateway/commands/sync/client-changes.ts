@@ -77,7 +77,7 @@ export async function applyClientCommands(input: ClientChangeInput, commands: re
     if (status !== undefined) responses[d.index] = deleteResponse(d.serverId, status);
   });
 
-  const changedIds = changed.changed.filter((id) => !drafts.replaced.has(id));
+  const changedIds = changed.changed.filter((c) => !drafts.replaced.has(typeof c === 'string' ? c : c.id));
   return {
     responses: responses.filter((r): r is WbxmlElement => r !== undefined),
     applied: { added: added.added, changed: changedIds, deleted: removed.deleted },

@@ -8,6 +8,7 @@
 import type { WbxmlElement } from '../../../../codec/tree.js';
 import { fromClientEmailChange, type EmailChange } from '../../../convert/email/client-change.js';
 import type { EmailFlag } from '../../../items/email.js';
+import type { ChangedItem } from '../../../ports/change-feed.js';
 import { ItemConversionError } from '../../../items/errors.js';
 import { InvalidFlagError, MailBackendError, type FlagResult, type MailboxRef } from '../../../ports/mail-messages.js';
 import type { CommandContext } from '../../types.js';
@@ -32,8 +33,8 @@ export interface ChangeScope {
 /** Per request, in order: undefined for success (no Response element), else the Status. */
 export interface ChangeOutcome {
   readonly statuses: (number | undefined)[];
-  /** Items that were parsed, found and whose flags are now what the client asked. */
-  readonly changed: string[];
+  /** Items that were parsed, found and whose flags are now what the client asked, with the version the STORE left. */
+  readonly changed: (string | ChangedItem)[];
   /** Parsed changes of found items, for the caller's draft handling (index -> change). */
   readonly parsed: Map<number, { uid: number; change: EmailChange }>;
 }
@@ -84,7 +85,7 @@ export async function applyChanges(scope: ChangeScope, requests: readonly Change
   }
   const second = await storeBatched(scope, secondRound);
 
-  const changed: string[] = [];
+  const changed: (string | ChangedItem)[] = [];
   const details = new Map<number, EmailFlag | null>();
   for (const p of pending) {
     const res = second.get(p.uid) ?? after.get(p.uid);
@@ -98,7 +99,7 @@ export async function applyChanges(scope: ChangeScope, requests: readonly Change
       statuses[p.index] = SyncItemStatus.serverError;
       continue;
     }
-    changed.push(String(p.uid));
+    changed.push(res.version !== undefined ? { id: String(p.uid), version: res.version } : String(p.uid));
     if (p.plan.flag !== undefined) details.set(p.uid, p.plan.flag);
   }
   await saveFlagDetails(ctx, scope.box, details);
