@@ -38,6 +38,8 @@ async function flagsBySubject(imap: ImapFlow, path: string): Promise<Map<string,
   const out = new Map<string, { uid: number; flags: Set<string> }>();
   const lock = await imap.getMailboxLock(path, { readOnly: true });
   try {
+    // A mailbox already selected learns of other sessions' appends and expunges only with a NOOP.
+    await imap.noop();
     const uids = (await imap.search({ header: { subject: TOKEN } }, { uid: true })) || [];
     if (uids.length === 0) return out;
     for await (const m of imap.fetch(uids, { uid: true, envelope: true, flags: true }, { uid: true })) out.set(m.envelope?.subject ?? '', { uid: m.uid, flags: m.flags ?? new Set() });
@@ -66,6 +68,11 @@ describe('Sync client changes over HTTP land on Dovecot', { timeout: 120_000 }, 
   let cid: string;
   let key: string;
   const sid = new Map<string, string>();
+  /** The Drafts collection, its key and the draft the phone added. */
+  let drafts: string;
+  let draftKey: string;
+  let draftId: string;
+  let draftAttachmentRef: string;
 
   before(async () => {
     await requireImap();
@@ -139,8 +146,8 @@ describe('Sync client changes over HTTP land on Dovecot', { timeout: 120_000 }, 
     const next = await sync(url, phone, syncRequest([coll(key, cid, [])]));
     const nc = next.collections[0]!;
     key = nc.syncKey;
-    const bc = nc.changes.find((x) => x.serverId === sid.get('B'))!;
-    assert.ok(bc, 'B is changed');
+    assert.deepEqual(nc.changes.map((x) => x.serverId), [sid.get('B')], 'only B: the client\'s own changes of the round before are not echoed');
+    const bc = nc.changes[0]!;
     assert.equal(field(bc.data, 'Read'), '1');
     assert.equal(field(bc.data, 'Flag', 'FlagType'), 'Call back');
   });
@@ -172,7 +179,7 @@ describe('Sync client changes over HTTP land on Dovecot', { timeout: 120_000 }, 
   });
 
   it('a 16.1 draft Add lands in Drafts with \\Draft; the retried request answers the same and appends nothing', async () => {
-    const drafts = ids.get('Drafts')!;
+    drafts = ids.get('Drafts')!;
     const first = await sync(url, phone, syncRequest([coll('0', drafts, [])]));
     const primed = await drain(url, phone, drafts, first.collections[0]!.syncKey, { options: [bodyPreference(2, 20000)] });
     const subject = `Draft ${TOKEN}`;
@@ -193,6 +200,9 @@ describe('Sync client changes over HTTP land on Dovecot', { timeout: 120_000 }, 
     const att = a1.children.find((x) => x.tag === 'ApplicationData')!.children[0]!.children[0]!;
     assert.equal(text(att, 'ClientId'), 'att-1');
     assert.match(text(att, 'FileReference')!, new RegExp(`^${drafts}:\\d+:2$`));
+    draftAttachmentRef = text(att, 'FileReference')!;
+    draftId = serverId;
+    draftKey = r1.collections[0]!.syncKey;
     assert.ok(!r1.collections[0]!.adds.some((x) => x.serverId === serverId), 'the new draft is not echoed as an Add');
 
     // The phone never saw that answer and sends the same request again with the same key.
@@ -220,4 +230,58 @@ describe('Sync client changes over HTTP land on Dovecot', { timeout: 120_000 }, 
     assert.match(raw, /Content-Type: text\/html; charset=utf-8/);
     assert.match(raw, /filename=notes\.txt/);
   });
+
+  it('a draft Change recomposes the message: new subject and body, one attachment dropped and one added, same Message-ID', async () => {
+    const before = await flagsBySubject(imap, 'Drafts');
+    const oldUid = before.get(`Draft ${TOKEN}`)!.uid;
+    const oldId = await messageIdOf('Drafts', oldUid);
+    const r = await sync(url, phone, syncRequest([coll(draftKey, drafts, [change(draftId,
+      el(E, 'Subject', `Draft v2 ${TOKEN}`),
+      el(ASB, 'Body', [el(ASB, 'Type', '1'), el(ASB, 'Data', 'Plain now')]),
+      el(ASB, 'Attachments', [
+        el(ASB, 'Delete', [el(ASB, 'FileReference', draftAttachmentRef)]),
+        el(ASB, 'Add', [el(ASB, 'ClientId', 'att-2'), el(ASB, 'Content', new TextEncoder().encode('second')), el(ASB, 'DisplayName', 'second.txt'), el(ASB, 'Method', '1'), el(ASB, 'ContentType', 'text/plain')]),
+      ]),
+    )])]));
+    const c = r.collections[0]!;
+    assert.equal(c.status, 1);
+    assert.deepEqual(c.responses.filter((x) => text(x, 'Status') !== '1'), []);
+    draftKey = c.syncKey;
+    const after = await flagsBySubject(imap, 'Drafts');
+    assert.deepEqual([...after.keys()], [`Draft v2 ${TOKEN}`], 'the old version is gone, one new one');
+    const now = after.get(`Draft v2 ${TOKEN}`)!;
+    assert.ok(now.flags.has('\\Draft'));
+    assert.equal(await messageIdOf('Drafts', now.uid), oldId);
+    const raw = await sourceOf('Drafts', now.uid);
+    assert.match(raw, /^To: Bob Example <bob@example\.com>\r$/m, 'To kept from the old version');
+    assert.match(raw, /Plain now/);
+    assert.match(raw, /filename=second\.txt/);
+    assert.doesNotMatch(raw, /notes\.txt/);
+
+    // The next Sync tells the phone: the old ServerId is gone, the new draft is there.
+    const next = await sync(url, phone, syncRequest([coll(draftKey, drafts, [])]));
+    const n = next.collections[0]!;
+    assert.ok(n.deletes.includes(draftId), 'old draft deleted');
+    assert.ok(n.adds.some((a) => a.serverId === `${drafts}:${now.uid}` && field(a.data, 'Subject') === `Draft v2 ${TOKEN}`), 'new draft added');
+  });
+
+  async function sourceOf(path: string, uid: number): Promise<string> {
+    const lock = await imap.getMailboxLock(path, { readOnly: true });
+    try {
+      const msg = await imap.fetchOne(String(uid), { source: true }, { uid: true });
+      return msg ? msg.source!.toString('utf8') : '';
+    } finally {
+      lock.release();
+    }
+  }
+
+  async function messageIdOf(path: string, uid: number): Promise<string | undefined> {
+    const lock = await imap.getMailboxLock(path, { readOnly: true });
+    try {
+      const msg = await imap.fetchOne(String(uid), { envelope: true }, { uid: true });
+      return msg ? msg.envelope?.messageId : undefined;
+    } finally {
+      lock.release();
+    }
+  }
 });
