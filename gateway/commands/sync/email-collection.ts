@@ -62,6 +62,9 @@ export async function syncEmailCollection(env: CollectionEnv, req: SyncCollectio
     operations: 0,
   });
   if (!collection) return fail(SyncStatus.HierarchyChanged);
+  // MS-ASCMD 2.2.3.68.2: 8 (incomplete tasks) is for Tasks only. 6 and 7 (3 and 6 months) are
+  // listed for Calendar, but clients send them for mail too and the window is well defined.
+  if ((req.options?.filterType ?? 0) > 7) return fail(SyncStatus.ProtocolError);
   try {
     return await run(env, collection, req, base);
   } catch (err) {

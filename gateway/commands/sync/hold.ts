@@ -8,7 +8,7 @@ import { SyncStatus } from './status.js';
 export const WAIT_MINUTES = { min: 1, max: 59 } as const;
 export const HEARTBEAT_SECONDS = { min: 60, max: 3540 } as const;
 /** How often a held Sync looks at the feed again (one STATUS per collection). */
-export const RECHECK_MS = 15_000;
+export const RECHECK_MS = 10_000;
 
 export type IntervalCheck = { readonly ok: true; readonly holdMs: number } | { readonly ok: false; readonly status: number; readonly limit: number };
 

@@ -6,11 +6,12 @@
  * and the fetch are left out of the Adds; the next round's feed reports them removed.
  */
 import type { WbxmlElement } from '../../../codec/index.js';
-import type { BodyRequest } from '../../convert/email/body-plan.js';
+import { planBodyFetch, type BodyRequest } from '../../convert/email/body-plan.js';
+import type { FetchedPart, MessageView } from '../../convert/email/message-view.js';
 import { toEmailItem } from '../../convert/email/to-email-item.js';
 import { EMAIL_SCHEMA, type EmailFlag } from '../../items/email.js';
 import { toApplicationData } from '../../items/schema.js';
-import type { MailboxRef } from '../../ports/mail-messages.js';
+import { MessageNotFoundError, type MailboxRef } from '../../ports/mail-messages.js';
 import type { SyncOp } from '../../sync/collection-state.js';
 import { itemServerId } from '../../sync/server-id.js';
 import { formatFileReference } from '../email/file-reference.js';
@@ -20,6 +21,8 @@ import { storedFlagsFor } from './flag-details.js';
 import { addCommand, changeCommand, deleteCommand, softDeleteCommand } from './response.js';
 
 const CHANGE_ONLY: ReadonlySet<string> = new Set(['read', 'flag', 'categories']);
+/** A Change carries no body: TruncationSize 0 plans no body fetch. */
+const NO_BODY: BodyRequest = { bodyPreferences: [{ type: 1, truncationSize: 0 }] };
 
 export interface ServerChangeInput {
   readonly ctx: CommandContext;
@@ -66,9 +69,12 @@ export async function serverCommands(input: ServerChangeInput, ops: readonly Syn
         const view = changed.get(uid);
         if (!view) break; // gone since: the next round deletes it
         const storedFlag = stored.get(uid);
-        const item = toEmailItem(view, [], {
+        // Only an iCalendar reply part may still be planned (the converter reads it for the class).
+        const parts = await changeParts(input, uid, view);
+        if (!parts) break;
+        const item = toEmailItem(view, parts, {
           version,
-          body: {},
+          body: NO_BODY,
           fileReference: (section) => formatFileReference(collectionId, uid, section),
           ...(storedFlag ? { storedFlag } : {}),
         });
@@ -78,4 +84,15 @@ export async function serverCommands(input: ServerChangeInput, ops: readonly Syn
     }
   }
   return out;
+}
+
+async function changeParts(input: ServerChangeInput, uid: number, view: MessageView): Promise<FetchedPart[] | undefined> {
+  const plan = planBodyFetch(view, NO_BODY, input.ctx.protocolVersion);
+  if (plan.fetch.length === 0) return [];
+  try {
+    return await input.ctx.ports.messages.fetchParts(input.box, uid, plan.fetch);
+  } catch (err) {
+    if (err instanceof MessageNotFoundError) return undefined;
+    throw err;
+  }
 }
