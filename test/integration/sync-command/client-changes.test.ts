@@ -137,12 +137,7 @@ describe('Sync client changes over HTTP land on Dovecot', { timeout: 120_000 }, 
     assert.deepEqual(d.find((x) => x.tag === 'Categories')!.children.map((x) => x.text).sort(), ['Blue Category', 'Work']);
 
     // Another program marks B read: the Change the phone gets still carries the details.
-    const lock = await imap.getMailboxLock(BOX);
-    try {
-      await imap.messageFlagsAdd({ header: { subject: `B ${TOKEN}` } }, ['\\Seen']);
-    } finally {
-      lock.release();
-    }
+    await imapFlags(`B ${TOKEN}`, '\\Seen');
     const next = await sync(url, phone, syncRequest([coll(key, cid, [])]));
     const nc = next.collections[0]!;
     key = nc.syncKey;
@@ -177,6 +172,32 @@ describe('Sync client changes over HTTP land on Dovecot', { timeout: 120_000 }, 
     assert.ok(trash.has(`A ${TOKEN}`), 'A is in Trash');
     assert.ok(!trash.has(`C ${TOKEN}`), 'C was expunged, not moved');
   });
+
+  it('Conflict: server wins by default (Status 7, the server\'s version is sent); client wins with Conflict 0', async () => {
+    await imapFlags(`D ${TOKEN}`, '\\Seen');
+    const r = await sync(url, phone, syncRequest([coll(key, cid, [change(sid.get('D')!, el(E, 'Read', '0'))])]));
+    const c = r.collections[0]!;
+    key = c.syncKey;
+    assert.deepEqual(c.responses.map((x) => `${x.tag} ${text(x, 'ServerId')} ${text(x, 'Status')}`), [`Change ${sid.get('D')} 7`]);
+    assert.equal(field(c.changes.find((x) => x.serverId === sid.get('D'))!.data, 'Read'), '1', 'the server\'s version goes to the phone');
+    assert.ok((await flagsBySubject(imap, BOX)).get(`D ${TOKEN}`)!.flags.has('\\Seen'), 'IMAP keeps the server\'s state');
+
+    await imapFlags(`D ${TOKEN}`, '\\Answered');
+    const won = await sync(url, phone, syncRequest([coll(key, cid, [change(sid.get('D')!, el(E, 'Read', '0'))], { conflict: 0 })]));
+    key = won.collections[0]!.syncKey;
+    assert.deepEqual(won.collections[0]!.responses, []);
+    assert.ok(!(await flagsBySubject(imap, BOX)).get(`D ${TOKEN}`)!.flags.has('\\Seen'), 'the client\'s change applied');
+  });
+
+  async function imapFlags(subject: string, flag: string): Promise<void> {
+    const lock = await imap.getMailboxLock(BOX);
+    try {
+      await imap.noop();
+      await imap.messageFlagsAdd({ header: { subject } }, [flag]);
+    } finally {
+      lock.release();
+    }
+  }
 
   it('a 16.1 draft Add lands in Drafts with \\Draft; the retried request answers the same and appends nothing', async () => {
     drafts = ids.get('Drafts')!;
