@@ -4,10 +4,11 @@
  * \Deleted and a UID EXPUNGE of exactly those UIDs. A message that is already gone is deleted as
  * far as the client is concerned: success, no Response (Status 8 is for Fetch and Change).
  */
-import { MailBackendError, UidPlusRequiredError, type MailboxRef } from '../../../ports/mail-messages.js';
+import { MailBackendError, UidPlusRequiredError, type MailboxRef, type MoveResult } from '../../../ports/mail-messages.js';
 import { specialCollection } from '../../email/collections.js';
+import type { EmailFlag } from '../../../items/email.js';
 import type { CommandContext } from '../../types.js';
-import { saveFlagDetails } from '../flag-details.js';
+import { saveFlagDetails, storedFlagsFor } from '../flag-details.js';
 import { uidOf } from './item-ids.js';
 import { SyncItemStatus } from './responses.js';
 
@@ -44,7 +45,9 @@ export async function applyDeletes(scope: DeleteScope, serverIds: readonly strin
   try {
     const trash = scope.deletesAsMoves && scope.folderType !== DELETED_ITEMS ? await specialCollection(ctx, '\\Trash') : undefined;
     if (trash && trash.folder.path !== box.path) {
-      await ctx.ports.messages.moveMessages(box, uids, trash.folder.path);
+      const stored = await storedFlagsFor(ctx, box, uids);
+      const moved = await ctx.ports.messages.moveMessages(box, uids, trash.folder.path);
+      await carryFlagDetails(ctx, stored, moved, trash.folder.path);
     } else {
       if (scope.deletesAsMoves && scope.folderType !== DELETED_ITEMS && !trash) ctx.log.warn('Sync Delete: no Trash folder, deleting instead of moving');
       await ctx.ports.messages.deleteMessages(box, uids);
@@ -62,4 +65,16 @@ export async function applyDeletes(scope: DeleteScope, serverIds: readonly strin
   });
   if (failed === undefined) await saveFlagDetails(ctx, box, new Map(uids.map((u) => [u, null])));
   return { statuses, deleted: [...new Set(deleted)] };
+}
+
+/** A flagged message moved to Trash keeps its flag details under its new UID (COPYUID tells it). */
+async function carryFlagDetails(ctx: CommandContext, stored: ReadonlyMap<number, EmailFlag>, moved: MoveResult, trashPath: string): Promise<void> {
+  const carried = new Map<number, EmailFlag>();
+  for (const [uid, flag] of stored) {
+    const to = moved.uidMap.get(uid);
+    if (to !== undefined) carried.set(to, flag);
+  }
+  if (carried.size === 0) return;
+  const uidValidity = moved.uidValidity ?? (await ctx.ports.messages.mailboxRef(trashPath)).uidValidity;
+  await saveFlagDetails(ctx, { path: trashPath, uidValidity }, carried);
 }

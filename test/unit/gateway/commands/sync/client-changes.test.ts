@@ -170,3 +170,13 @@ test('a draft with a bad body type is Status 6 and appends nothing', async (t) =
   assert.deepEqual(summary(out.responses), ['Add c9 6']);
   assert.deepEqual(h.messages.calls, []);
 });
+
+test('a flagged message moved to Trash keeps its flag details under its new UID', async (t) => {
+  const { h, uids } = setup(t);
+  await applyClientCommands(input(h), [change(`9:${uids[1]}`, el(E, 'Flag', [el(E, 'Status', '2'), el(E, 'FlagType', 'Reply')]))]);
+  await applyClientCommands(input(h), [{ kind: 'delete', serverId: `9:${uids[1]}` }]);
+  const ctx = h.ctx();
+  assert.equal((await storedFlagsFor(ctx, BOX, [uids[1]!])).size, 0);
+  const inTrash = await storedFlagsFor(ctx, { path: 'Trash', uidValidity: 7 }, [1]);
+  assert.equal(inTrash.get(1)?.flagType, 'Reply');
+});
