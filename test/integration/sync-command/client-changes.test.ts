@@ -19,11 +19,11 @@ const ASB = 'AirSyncBase';
 const phone: Phone = { deviceId: `client${RUN}`.slice(0, 32), version: '16.1' };
 
 /** A Sync Collection with commands, in AirSync's element order (DeletesAsMoves before GetChanges). */
-function coll(syncKey: string, collectionId: string, commands: WbxmlElement[], extra: { deletesAsMoves?: boolean; conflict?: 0 | 1 } = {}): WbxmlElement {
-  const kids = [el(AS, 'SyncKey', syncKey), el(AS, 'CollectionId', collectionId)];
+function coll(syncKey: string, collectionId: string, commands: WbxmlElement[], extra: { deletesAsMoves?: boolean; conflict?: 0 | 1; v25?: boolean } = {}): WbxmlElement {
+  const kids = [...(extra.v25 ? [el(AS, 'Class', 'Email')] : []), el(AS, 'SyncKey', syncKey), el(AS, 'CollectionId', collectionId)];
   if (extra.deletesAsMoves !== undefined) kids.push(el(AS, 'DeletesAsMoves', extra.deletesAsMoves ? '1' : '0'));
   kids.push(el(AS, 'GetChanges', '1'));
-  const opts = [bodyPreference(2, 20000)];
+  const opts = extra.v25 ? [el(AS, 'Truncation', '9')] : [bodyPreference(2, 20000)];
   if (extra.conflict !== undefined) opts.unshift(el(AS, 'Conflict', extra.conflict));
   kids.push(el(AS, 'Options', opts));
   if (commands.length) kids.push(el(AS, 'Commands', commands));
@@ -188,6 +188,38 @@ describe('Sync client changes over HTTP land on Dovecot', { timeout: 120_000 }, 
     assert.deepEqual(won.collections[0]!.responses, []);
     assert.ok(!(await flagsBySubject(imap, BOX)).get(`D ${TOKEN}`)!.flags.has('\\Seen'), 'the client\'s change applied');
   });
+
+  for (const version of ['2.5', '12.1', '14.1'] as const) {
+    it(`at ${version}: Read${version === '2.5' ? '' : ' and Flag'}${version === '14.1' ? ' and Categories' : ''} land on IMAP; a draft Add is refused with Status 6`, async () => {
+      const old: Phone = { deviceId: `c${version.replace('.', '')}${RUN}`.slice(0, 32), version };
+      const v25 = version === '2.5';
+      const oldIds = await folderIds(url, old);
+      const box = oldIds.get(BOX)!;
+      const first = await sync(url, old, syncRequest([coll('0', box, [], { v25 })]));
+      const primed = await drain(url, old, box, first.collections[0]!.syncKey, v25 ? { className: 'Email', options: [el(AS, 'Truncation', '9')] } : { options: [bodyPreference(2, 20000)] });
+      const bId = primed.adds.find((a) => field(a.data, 'Subject') === `B ${TOKEN}`)!.serverId;
+      const data = [el(E, 'Read', '0')];
+      if (!v25) data.push(el(E, 'Flag', [el(E, 'Status', '1'), el(E, 'CompleteTime', '2026-11-25T12:00:00.000Z'), el('Tasks', 'DateCompleted', '2026-11-25T12:00:00.000Z')]));
+      if (version === '14.1') data.push(el(E, 'Categories', [el(E, 'Category', 'Old phone')]));
+      const r = await sync(url, old, syncRequest([coll(primed.key, box, [change(bId, ...data)], { v25 })]));
+      assert.equal(r.collections[0]!.status, 1);
+      assert.deepEqual(r.collections[0]!.responses, []);
+      const b = (await flagsBySubject(imap, BOX)).get(`B ${TOKEN}`)!.flags;
+      assert.ok(!b.has('\\Seen'));
+      if (!v25) assert.ok(!b.has('\\Flagged'), 'a completed flag clears \\Flagged');
+      if (version === '14.1') assert.ok(b.has('Old&ACA-phone'));
+      // Put B back as the later tests expect it.
+      await imapFlags(`B ${TOKEN}`, '\\Seen');
+
+      const draftsId = oldIds.get('Drafts')!;
+      const d0 = await sync(url, old, syncRequest([coll('0', draftsId, [], { v25 })]));
+      const d1 = await drain(url, old, draftsId, d0.collections[0]!.syncKey, v25 ? { className: 'Email', options: [el(AS, 'Truncation', '9')] } : { options: [bodyPreference(2, 20000)] });
+      const add = el(AS, 'Add', [el(AS, 'ClientId', `old-${version}`), el(AS, 'ApplicationData', [el(E, 'Subject', `Old ${TOKEN}`)])]);
+      const refused = await sync(url, old, syncRequest([coll(d1.key, draftsId, [add], { v25 })]));
+      assert.deepEqual(refused.collections[0]!.responses.map((x) => `${x.tag} ${text(x, 'ClientId')} ${text(x, 'Status')}`), [`Add old-${version} 6`]);
+      assert.equal((await flagsBySubject(imap, 'Drafts')).has(`Old ${TOKEN}`), false);
+    });
+  }
 
   async function imapFlags(subject: string, flag: string): Promise<void> {
     const lock = await imap.getMailboxLock(BOX);
