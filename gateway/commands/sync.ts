@@ -28,17 +28,44 @@ export interface SyncCommandOptions {
 
 export function syncCommand(options: SyncCommandOptions = {}): CommandDefinition {
   const cache = new SyncRequestCache(options.cachedDevices);
+  const holds = new HeldSyncs();
   const recheckMs = options.recheckMs ?? RECHECK_MS;
   return {
     name: 'Sync',
     needsProvisioning: true,
     body: 'wbxml',
-    handler: (ctx, request) => handleSync(ctx, request, cache, recheckMs),
+    handler: async (ctx, request) => {
+      // A device's new Sync ends the one it left waiting (like Ping): that one answers empty.
+      const held = holds.begin(ctx.user.login, ctx.device.id);
+      try {
+        return await handleSync(ctx, request, cache, recheckMs, held.signal);
+      } finally {
+        holds.end(ctx.user.login, ctx.device.id, held);
+      }
+    },
     statusResponse: (status) => syncStatusResponse(status),
   };
 }
 
-async function handleSync(ctx: CommandContext, request: CommandRequest, cache: SyncRequestCache, recheckMs: number): Promise<CommandResult> {
+/** The Sync request each device has in flight; a newer one supersedes it. */
+class HeldSyncs {
+  readonly #current = new Map<string, AbortController>();
+
+  begin(user: string, deviceId: string): AbortController {
+    const key = `${user}\u0000${deviceId}`;
+    this.#current.get(key)?.abort();
+    const mine = new AbortController();
+    this.#current.set(key, mine);
+    return mine;
+  }
+
+  end(user: string, deviceId: string, mine: AbortController): void {
+    const key = `${user}\u0000${deviceId}`;
+    if (this.#current.get(key) === mine) this.#current.delete(key);
+  }
+}
+
+async function handleSync(ctx: CommandContext, request: CommandRequest, cache: SyncRequestCache, recheckMs: number, superseded: AbortSignal): Promise<CommandResult> {
   const root = request.kind === 'wbxml' ? request.root : undefined;
   const modern = compareVersions(ctx.protocolVersion, '12.1') >= 0;
   if (!root && !modern) throw new EasStatusError(SyncStatus.ProtocolError, `empty Sync request at ${ctx.protocolVersion}`);
@@ -61,8 +88,12 @@ async function handleSync(ctx: CommandContext, request: CommandRequest, cache: S
     const outcomes = await syncCollections(ctx, resolved, collections);
     const idle = modern && outcomes.every((o) => o.idle);
     await commitAll(ctx, outcomes);
-    if (idle && !ctx.signal.aborted && Date.now() + 1000 < deadline) {
-      await pause(Math.min(recheckMs, deadline - Date.now()), ctx.signal);
+    if (idle && !ctx.signal.aborted && !superseded.aborted && Date.now() + 1000 < deadline) {
+      await pause(Math.min(recheckMs, deadline - Date.now()), AbortSignal.any([ctx.signal, superseded]));
+      if (superseded.aborted) {
+        ctx.log.debug('held Sync superseded by a newer request of the device');
+        return { kind: 'empty' };
+      }
       if (!ctx.signal.aborted) continue;
     }
     cache.set(user, ctx.device.id, nextCacheEntry(resolved, new Map(outcomes.map((o) => [o.collectionId, o.status === SyncStatus.Success ? o.syncKey : undefined]))));

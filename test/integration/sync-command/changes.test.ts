@@ -156,6 +156,16 @@ describe('Sync: server changes, retries and Status codes', { timeout: 300_000 },
     key = r.collections[0]!.syncKey;
   });
 
+  it('a new Sync of the device ends the one it left waiting: that one answers empty at once', async () => {
+    const started = Date.now();
+    const held = sync(gw.url, phone, syncRequest([collection({ syncKey: key, collectionId: id })], [el(AS, 'HeartbeatInterval', 120)]));
+    await new Promise((r) => setTimeout(r, 700));
+    const fresh = await next();
+    const old = await held;
+    assert.ok(old.empty && fresh.empty);
+    assert.ok(Date.now() - started < 5000, 'the held request did not run its interval out');
+  });
+
   it('the folder deleted and recreated under the same name: Status 12 or 3, then FolderSync and a re-prime work', async () => {
     await imap.mailboxClose().catch(() => undefined);
     await imap.mailboxDelete(BOX);
