@@ -9,6 +9,12 @@
  * category has exactly one keyword and every keyword at most one category.
  */
 
+/**
+ * Dovecot refuses longer keywords (mail_max_keyword_length, default 50) and then fails the whole
+ * STORE or APPEND, so a longer one is refused up front as the client's conversion error.
+ */
+export const MAX_KEYWORD_LENGTH = 50;
+
 /** The atom characters of RFC 3501 (what the IMAP adapter accepts as a keyword), minus "&". */
 const PLAIN = /^[\x21\x23-\x24\x27\x2b-\x5b\x5e-\x7a\x7c\x7e]$/;
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,';

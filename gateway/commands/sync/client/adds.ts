@@ -6,7 +6,6 @@
  * appends nothing. Anything else is refused per item with Status 6 and never applied.
  */
 import type { WbxmlElement } from '../../../../codec/tree.js';
-import { categoryToKeyword } from '../../../convert/email/category-keywords.js';
 import { fromClientDraft, type ClientDraft } from '../../../convert/email/client-draft.js';
 import { composeDraft } from '../../../convert/email/compose-draft.js';
 import type { EmailFlag } from '../../../items/email.js';
@@ -16,6 +15,7 @@ import { itemServerId } from '../../../sync/server-id.js';
 import { compareVersions } from '../../types.js';
 import type { ClientChangeInput } from '../client-changes.js';
 import { saveFlagDetails } from '../flag-details.js';
+import { categoryKeywords } from './flag-plan.js';
 import { attachmentRefsElement, matchAttachmentRefs, toComposeAttachment } from './draft-attachments.js';
 import { uidOf } from './item-ids.js';
 import { addResponse, SyncItemStatus } from './responses.js';
@@ -57,8 +57,10 @@ export async function applyAdds(input: ClientChangeInput, requests: readonly Add
     }
     let draft: ClientDraft;
     let mime: Uint8Array;
+    let flags: string[];
     try {
       draft = fromClientDraft(r.data, ctx.protocolVersion);
+      flags = appendFlags(draft);
       const attachments = draft.addAttachments.map(toComposeAttachment);
       mime = await composeDraft(draft.item, attachments, { from: ctx.user.email, date: ctx.ports.clock.now() });
     } catch (err) {
@@ -69,7 +71,7 @@ export async function applyAdds(input: ClientChangeInput, requests: readonly Add
     }
     let uid: number;
     try {
-      ({ uid } = await ctx.ports.messages.appendMessage(input.box.path, mime, { flags: appendFlags(draft) }));
+      ({ uid } = await ctx.ports.messages.appendMessage(input.box.path, mime, { flags }));
     } catch (err) {
       if (!(err instanceof MailBackendError || err instanceof UidPlusRequiredError)) throw err;
       ctx.log.warn({ err }, 'Sync Add: APPEND refused');
@@ -91,11 +93,7 @@ export async function applyAdds(input: ClientChangeInput, requests: readonly Add
 function appendFlags(draft: ClientDraft): string[] {
   const flags = ['\\Draft', '\\Seen'];
   if (flagOf(draft)?.status === 2) flags.push('\\Flagged');
-  for (const c of draft.item.categories ?? []) {
-    const k = categoryToKeyword(c);
-    if (k !== undefined && !flags.includes(k)) flags.push(k);
-  }
-  return flags;
+  return [...flags, ...categoryKeywords(draft.item.categories ?? [])];
 }
 
 /** The draft's flag as the client set it (no Status but details means active), undefined for none. */

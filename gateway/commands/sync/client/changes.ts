@@ -57,8 +57,10 @@ export async function applyChanges(scope: ChangeScope, requests: readonly Change
       return;
     }
     let change: EmailChange;
+    let plan: FlagPlan;
     try {
       change = fromClientEmailChange(r.data, ctx.protocolVersion);
+      plan = planFlags(change);
     } catch (err) {
       if (!(err instanceof ItemConversionError)) throw err;
       ctx.log.info({ serverId: r.serverId, path: err.path, reason: err.reason }, 'Sync Change refused: conversion error');
@@ -71,7 +73,7 @@ export async function applyChanges(scope: ChangeScope, requests: readonly Change
       return;
     }
     parsed.set(index, { uid, change });
-    pending.push({ index, uid, plan: planFlags(change) });
+    pending.push({ index, uid, plan });
   });
 
   const after = await storeBatched(scope, pending.map((p) => ({ uid: p.uid, add: p.plan.add, remove: p.plan.remove })));

@@ -3,9 +3,10 @@
  * Read -> \Seen, Flag -> \Flagged (status 2 sets, 1 complete and cleared flags clear it),
  * Categories -> keywords. Pure, so the mapping is unit-tested without a server.
  */
-import { categoryToKeyword, keywordToCategory, sameKeyword } from '../../../convert/email/category-keywords.js';
+import { categoryToKeyword, keywordToCategory, MAX_KEYWORD_LENGTH, sameKeyword } from '../../../convert/email/category-keywords.js';
 import type { EmailChange } from '../../../convert/email/client-change.js';
 import type { EmailFlag } from '../../../items/email.js';
+import { ItemConversionError } from '../../../items/errors.js';
 
 export interface FlagPlan {
   /** Flags to add and remove in the first STORE (categories only added here). */
@@ -28,14 +29,22 @@ export function planFlags(change: EmailChange): FlagPlan {
   }
   let categories: string[] | undefined;
   if (change.categories !== undefined) {
-    categories = [];
-    for (const c of change.categories) {
-      const k = categoryToKeyword(c);
-      if (k !== undefined && !categories.some((x) => sameKeyword(x, k))) categories.push(k);
-    }
+    categories = categoryKeywords(change.categories);
     add.push(...categories);
   }
   return { add, remove, ...(categories ? { categories } : {}), ...(change.flag !== undefined ? { flag: change.flag } : {}) };
+}
+
+/** The keywords of a category list, without duplicates; ItemConversionError (Status 6) for one IMAP cannot keep. */
+export function categoryKeywords(categories: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const c of categories) {
+    const k = categoryToKeyword(c);
+    if (k === undefined || out.some((x) => sameKeyword(x, k))) continue;
+    if (k.length > MAX_KEYWORD_LENGTH) throw new ItemConversionError('ApplicationData/Email:Categories/Email:Category', 'category-too-long', `a category is stored as an IMAP keyword of at most ${MAX_KEYWORD_LENGTH} characters`);
+    out.push(k);
+  }
+  return out;
 }
 
 /** The category keywords a message carries that are not in the new set: the second STORE removes them. */

@@ -180,3 +180,15 @@ test('a flagged message moved to Trash keeps its flag details under its new UID'
   const inTrash = await storedFlagsFor(ctx, { path: 'Trash', uidValidity: 7 }, [1]);
   assert.equal(inTrash.get(1)?.flagType, 'Reply');
 });
+
+test('a category too long for an IMAP keyword is Status 6 and nothing of that Change is applied', async (t) => {
+  const { h, uids } = setup(t);
+  const long = 'Ärger mit dem Vermieter wegen der Nebenkostenabrechnung';
+  const out = await applyClientCommands(input(h), [
+    change(`9:${uids[0]}`, el(E, 'Read', '1'), el(E, 'Categories', [el(E, 'Category', long)])),
+    change(`9:${uids[1]}`, el(E, 'Read', '1')),
+  ]);
+  assert.deepEqual(summary(out.responses), [`Change 9:${uids[0]} 6`]);
+  assert.deepEqual(h.messages.flagsOf('Work', uids[0]!), []);
+  assert.ok(h.messages.flagsOf('Work', uids[1]!)!.includes('\\Seen'));
+});
