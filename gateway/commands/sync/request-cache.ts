@@ -62,6 +62,8 @@ export function resolveSync(req: SyncRequest, cached: CachedSync | undefined, is
   if (!cached) return { ok: false, reason: 'no-cached-request' };
   const merged = new Map(cached.collections);
   for (const c of req.collections ?? []) merged.set(c.collectionId, withOptions(c));
+  // Every collection was dropped (re-primes, FolderSync): nothing to replay.
+  if (merged.size === 0) return { ok: false, reason: 'no-cached-request' };
   return { ok: true, collections: [...merged.values()], ...intervals(req, isEmpty || req.partial ? cached : undefined) };
 }
 

@@ -30,6 +30,10 @@ describe('the last complete Sync request of a device', () => {
     assert.deepEqual(partial.collections.map((c) => [c.collectionId, c.syncKey, c.windowSize]), [['5', '11', undefined], ['6', '21', 5]]);
   });
 
+  it('a cached request whose collections were all dropped is no request', () => {
+    assert.deepEqual(resolveSync({ partial: false }, { collections: new Map() }, true), { ok: false, reason: 'no-cached-request' });
+  });
+
   it('Options a client sent once are used when it later leaves them out; body settings only when it sends none', () => {
     const cache = new SyncRequestCache();
     const r = resolveSync(full(coll('5', '1', { options: { filterType: 4, body: { bodyPreferences: [{ type: 2 }] }, hasBody: true } })), undefined, false);
