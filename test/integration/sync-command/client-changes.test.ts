@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { el, type WbxmlElement } from '../../../codec/index.js';
 import { startGateway, type RunningGateway } from '../../../gateway/main.js';
+import { seedMailbox } from '../../../test-fixtures/seed/index.js';
 import { integrationConfig, requireImap, testDataDir, type TestDataDir } from '../../support/backing.js';
 import { AS, bodyPreference, cleanUp, drain, field, folderIds, imapAsAlice, RUN, sync, syncRequest, type Phone } from './support.js';
 
@@ -316,6 +317,41 @@ describe('Sync client changes over HTTP land on Dovecot', { timeout: 120_000 }, 
     const n = next.collections[0]!;
     assert.ok(n.deletes.includes(draftId), 'old draft deleted');
     assert.ok(n.adds.some((a) => a.serverId === `${drafts}:${now.uid}` && field(a.data, 'Subject') === `Draft v2 ${TOKEN}`), 'new draft added');
+  });
+
+  it('500 Read changes and then 500 Deletes in one request each (times printed, not asserted)', async () => {
+    const bulk = `${RUN}-client-bulk`;
+    await seedMailbox({ user: 'alice@example.com', password: 'alice-secret', mailbox: bulk, count: 500, seed: 11 });
+    const bulkIds = await folderIds(url, phone);
+    const bid = bulkIds.get(bulk)!;
+    const first = await sync(url, phone, syncRequest([coll('0', bid, [])]));
+    const primed = await drain(url, phone, bid, first.collections[0]!.syncKey, { windowSize: 512, options: [bodyPreference(2, 512)] });
+    assert.equal(primed.adds.length, 500);
+    const t0 = performance.now();
+    const read = await sync(url, phone, syncRequest([coll(primed.key, bid, primed.adds.map((a) => change(a.serverId, el(E, 'Read', '1'))))]));
+    const readMs = performance.now() - t0;
+    assert.equal(read.collections[0]!.status, 1, `status ${read.collections[0]!.status}`);
+    assert.deepEqual(read.collections[0]!.responses, []);
+    const lock = await imap.getMailboxLock(bulk, { readOnly: true });
+    try {
+      const rows = await imap.fetchAll('1:*', { uid: true, flags: true });
+      assert.equal(rows.length, 500);
+      assert.deepEqual(rows.filter((m) => !m.flags?.has('\\Seen')).map((m) => m.uid), []);
+    } finally {
+      lock.release();
+    }
+    const t1 = performance.now();
+    const gone = await sync(url, phone, syncRequest([coll(read.collections[0]!.syncKey, bid, primed.adds.map((a) => del(a.serverId)), { deletesAsMoves: false })]));
+    const deleteMs = performance.now() - t1;
+    assert.deepEqual(gone.collections[0]!.responses, []);
+    const lock2 = await imap.getMailboxLock(bulk, { readOnly: true });
+    try {
+      await imap.noop();
+      assert.equal((await imap.fetchAll('1:*', { uid: true })).length, 0);
+    } finally {
+      lock2.release();
+    }
+    console.log(`client changes: 500 Read in one Sync ${readMs.toFixed(0)} ms; 500 Delete (expunge) ${deleteMs.toFixed(0)} ms`);
   });
 
   async function sourceOf(path: string, uid: number): Promise<string> {
