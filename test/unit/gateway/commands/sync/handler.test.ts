@@ -30,7 +30,12 @@ async function setup(t: TestContext) {
   const inbox = (await mail.listFolders()).find((f) => f.path === 'INBOX')!;
   const id = await store.folderServerId(user.login, inbox.backendId);
   let delay = 0;
+  const touched: string[] = [];
   const messages = {
+    async setFlags(_box: unknown, uids: readonly number[]) {
+      touched.push(`flags ${uids.join(',')}`);
+      return new Map();
+    },
     mailboxRef: async (path: string) => ({ path, uidValidity: 1 }),
     // Slow between the plan and the commit, so a second request can read the same state.
     async fetchViews() {
@@ -52,7 +57,7 @@ async function setup(t: TestContext) {
       throw err;
     }
   };
-  return { id, run, feed, setDelay: (ms: number) => (delay = ms) };
+  return { id, run, feed, touched, setDelay: (ms: number) => (delay = ms) };
 }
 
 const req = (collectionId: string, syncKey: string, extra: WbxmlElement[] = []) =>
@@ -81,6 +86,26 @@ describe('Sync handler', () => {
     assert.deepEqual(idle, { kind: 'empty' });
     const old = collectionOf(await h.run(req(h.id, key), '2.5'));
     assert.deepEqual([old.key, old.status, old.tags], [key, 1, ['Class', 'SyncKey', 'CollectionId', 'Status']]);
+  });
+
+  it('an unknown key applies none of the client\'s commands', async (t) => {
+    const h = await setup(t);
+    collectionOf(await h.run(req(h.id, '0')));
+    const change = el(AS, 'Commands', [el(AS, 'Change', [el(AS, 'ServerId', `${h.id}:1`), el(AS, 'ApplicationData', [el('Email', 'Read', '1')])])]);
+    const root = el(AS, 'Sync', [el(AS, 'Collections', [el(AS, 'Collection', [el(AS, 'SyncKey', '999'), el(AS, 'CollectionId', h.id), change])])]);
+    assert.equal(collectionOf(await h.run(root)).status, 3);
+    assert.deepEqual(h.touched, []);
+  });
+
+  it('the mailbox renumbered (UIDVALIDITY) since the key: Status 3, and SyncKey 0 starts over', async (t) => {
+    const h = await setup(t);
+    let key = collectionOf(await h.run(req(h.id, '0'))).key;
+    key = collectionOf(await h.run(req(h.id, key))).key;
+    h.feed.recreate();
+    h.feed.append('2026-11-24', 1);
+    assert.equal(collectionOf(await h.run(req(h.id, key))).status, 3);
+    const again = collectionOf(await h.run(req(h.id, '0')));
+    assert.equal(again.status, 1);
   });
 
   it('request-level refusals: 13 (empty, nothing cached), 4 (empty at 12.0, malformed), 14 with Limit', async (t) => {
