@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { el, type WbxmlElement } from '../../../codec/index.js';
 import { startGateway, type RunningGateway } from '../../../gateway/main.js';
+import { DRAFT_MARKER, draftMarkerValue } from '../../../gateway/commands/sync/client/adds.js';
 import { seedMailbox } from '../../../test-fixtures/seed/index.js';
 import { integrationConfig, requireImap, testDataDir, type TestDataDir } from '../../support/backing.js';
 import { AS, bodyPreference, cleanUp, drain, field, folderIds, imapAsAlice, RUN, sync, syncRequest, type Phone } from './support.js';
@@ -317,6 +318,22 @@ describe('Sync client changes over HTTP land on Dovecot', { timeout: 120_000 }, 
     const n = next.collections[0]!;
     assert.ok(n.deletes.includes(draftId), 'old draft deleted');
     assert.ok(n.adds.some((a) => a.serverId === `${drafts}:${now.uid}` && field(a.data, 'Subject') === `Draft v2 ${TOKEN}`), 'new draft added');
+  });
+
+  it('a draft the gateway appended but never recorded (it stopped in between) is found on retry, not appended twice', async () => {
+    const clientId = `crash-${RUN}`;
+    const marker = draftMarkerValue('alice@example.com', phone.deviceId, drafts, clientId);
+    const subject = `Crash ${TOKEN}`;
+    await imap.append('Drafts', `From: alice@example.com\r\nSubject: ${subject}\r\n${DRAFT_MARKER}: ${marker}\r\n\r\nhalf-saved\r\n`, ['\\Draft', '\\Seen']);
+    const uid = (await flagsBySubject(imap, 'Drafts')).get(subject)!.uid;
+    const add = el(AS, 'Add', [el(AS, 'ClientId', clientId), el(AS, 'ApplicationData', [el(E, 'Subject', subject)])]);
+    const r = await sync(url, phone, syncRequest([coll(draftKey, drafts, [add])]));
+    draftKey = r.collections[0]!.syncKey;
+    const a = r.collections[0]!.responses.find((x) => x.tag === 'Add')!;
+    assert.equal(text(a, 'Status'), '1');
+    assert.equal(text(a, 'ServerId'), `${drafts}:${uid}`);
+    const mine = [...(await flagsBySubject(imap, 'Drafts')).keys()].filter((k) => k === subject);
+    assert.equal(mine.length, 1, 'still one copy');
   });
 
   it('500 Read changes and then 500 Deletes in one request each (times printed, not asserted)', async () => {
