@@ -284,6 +284,24 @@ describe('Sync client changes over HTTP land on Dovecot', { timeout: 120_000 }, 
     assert.match(raw, /^From: alice@example\.com\r$/m);
     assert.match(raw, /Content-Type: text\/html; charset=utf-8/);
     assert.match(raw, /filename=notes\.txt/);
+
+    // Another 16.1 device syncs Drafts: the draft comes back through the converter as it was written.
+    const tablet: Phone = { deviceId: `tab${RUN}`.slice(0, 32), version: '16.1' };
+    const tabIds = await folderIds(url, tablet);
+    const t0 = await sync(url, tablet, syncRequest([coll('0', tabIds.get('Drafts')!, [])]));
+    const seen = await drain(url, tablet, drafts, t0.collections[0]!.syncKey, { options: [bodyPreference(2, 20000)] });
+    const item = seen.adds.find((x) => x.serverId === serverId)!;
+    assert.ok(item, 'the draft is listed');
+    assert.equal(field(item.data, 'Subject'), subject);
+    assert.equal(field(item.data, 'To'), '"Bob Example" <bob@example.com>');
+    assert.equal(field(item.data, 'Bcc'), 'secret@example.com');
+    assert.equal(field(item.data, 'Importance'), '2');
+    assert.equal(field(item.data, 'IsDraft'), '1');
+    assert.equal(field(item.data, 'Read'), '1');
+    assert.equal(field(item.data, 'Body', 'Type'), '2');
+    assert.match(field(item.data, 'Body', 'Data')!, /Grüße, <b>Bob<\/b>/);
+    assert.equal(field(item.data, 'Attachments', 'Attachment', 'DisplayName'), 'notes.txt');
+    assert.equal(field(item.data, 'Attachments', 'Attachment', 'FileReference'), text(att, 'FileReference'));
   });
 
   it('a draft Change recomposes the message: new subject and body, one attachment dropped and one added, same Message-ID', async () => {
