@@ -11,6 +11,7 @@ import { folderUpdateCommand } from './folder-update.js';
 import { provisionCommand } from './provision.js';
 import { CommandRegistry } from './registry.js';
 import { settingsCommand } from './settings.js';
+import { syncCommand } from './sync.js';
 
 export function createProductionRegistry(config: Config): CommandRegistry {
   return new CommandRegistry([
@@ -21,5 +22,6 @@ export function createProductionRegistry(config: Config): CommandRegistry {
     folderDeleteCommand(),
     provisionCommand({ policy: config.policy }),
     settingsCommand({ users: config.users }),
+    syncCommand(),
   ]);
 }

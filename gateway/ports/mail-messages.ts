@@ -43,6 +43,12 @@ export interface FlagResult {
   readonly ok: boolean;
   /** The message's flags after the change (absent when the message is gone). */
   readonly flags?: readonly string[];
+  /**
+   * The message's version after the change as the mail ChangeFeed reports versions (its MODSEQ,
+   * or a digest of its flags where the mailbox has no mod-sequences), so Sync can tell its own
+   * STORE from a later change by someone else.
+   */
+  readonly version?: string;
 }
 
 export interface MoveResult {
@@ -98,6 +104,12 @@ export interface MailMessages {
   deleteMessages(box: MailboxRef, uids: readonly number[]): Promise<void>;
   /** Appends a message (a draft: pass "\\Draft" in flags) and returns its UID from APPENDUID. */
   appendMessage(path: string, mime: Uint8Array, opts?: AppendOptions): Promise<AppendedMessage>;
+  /**
+   * UIDs of the messages whose header field `name` contains `value` (UID SEARCH HEADER), seeing
+   * what other sessions appended. Optional: a backend without it gives up only the crash-safe
+   * retry of a draft Add (the ClientId map still covers an ordinary retry).
+   */
+  findByHeader?(box: MailboxRef, name: string, value: string): Promise<number[]>;
   /** A draft's Change: appends the new version, then deletes the old one. */
   replaceMessage(box: MailboxRef, uid: number, mime: Uint8Array, opts?: AppendOptions): Promise<AppendedMessage>;
 }

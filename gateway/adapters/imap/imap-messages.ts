@@ -12,11 +12,13 @@
  *   decoded (base64/QP) on the way, pulled as the reader reads.
  * - writes: SELECT <box> (re-SELECT when only EXAMINEd);
  *   setFlags: UID STORE <set> +FLAGS.SILENT (...), UID STORE <set> -FLAGS.SILENT (...), then
- *   UID FETCH <set> (UID FLAGS) to report per UID what the server really holds;
+ *   UID FETCH <set> (UID FLAGS MODSEQ) to report per UID what the server really holds and the
+ *   version the change feed will see (MODSEQ; without mod-sequences, the feed's flag digest);
  *   moveMessages: UID MOVE <set> <dest> (COPYUID); without MOVE: UID COPY + UID STORE +FLAGS.SILENT
  *   (\Deleted) + UID EXPUNGE <set>; deleteMessages: UID STORE +FLAGS.SILENT (\Deleted) + UID EXPUNGE <set>;
  *   appendMessage: APPEND <box> (flags) "date" {literal} (APPENDUID);
- *   replaceMessage: SELECT, UID FETCH <uid> (FLAGS), APPEND, UID STORE + UID EXPUNGE <uid>.
+ *   replaceMessage: SELECT, UID FETCH <uid> (FLAGS), APPEND, UID STORE + UID EXPUNGE <uid>;
+ *   findByHeader: NOOP (to see other sessions' appends), UID SEARCH HEADER <name> <value>.
  */
 import { finished } from 'node:stream/promises';
 import type { ImapFlow } from 'imapflow';
@@ -44,6 +46,7 @@ import {
 } from '../../ports/mail-messages.js';
 import { classifyImapError, isCommandFailure, responseCode } from './imap-errors.js';
 import type { ImapSession } from './imap-session.js';
+import { flagDigest } from './messages/flag-digest.js';
 import { fetchViewRows, uidSets } from './messages/view-fetch.js';
 import type { SessionPool } from './session-pool.js';
 
@@ -150,12 +153,13 @@ export class ImapMailMessages implements MailMessages {
         // drops) is not thrown: the FLAGS read back below reports it per UID.
         if (add.length) await store(client, () => client.messageFlagsAdd(set, add, { uid: true, silent: true }));
         if (remove.length) await store(client, () => client.messageFlagsRemove(set, remove, { uid: true, silent: true }));
-        for (const msg of await client.fetchAll(set, { uid: true, flags: true }, { uid: true })) {
+        const modseqs = hasModSeqs(client);
+        for (const msg of await client.fetchAll(set, { uid: true, flags: true, ...(modseqs ? { modseq: true } : {}) }, { uid: true })) {
           if (!results.has(msg.uid)) continue;
           const flags = withoutRecent(msg.flags ?? []);
           const has = new Set(flags.map((f) => f.toLowerCase()));
           const ok = add.every((f) => has.has(f.toLowerCase())) && remove.every((f) => !has.has(f.toLowerCase()));
-          results.set(msg.uid, { ok, flags });
+          results.set(msg.uid, { ok, flags, version: modseqs && msg.modseq !== undefined ? String(msg.modseq) : String(flagDigest(flags)) });
         }
       }
       return results;
@@ -194,6 +198,16 @@ export class ImapMailMessages implements MailMessages {
 
   async appendMessage(path: string, mime: Uint8Array, opts: AppendOptions = {}): Promise<AppendedMessage> {
     return this.#run('APPEND', undefined, 'none', (client) => append(client, path, mime, opts));
+  }
+
+  async findByHeader(box: MailboxRef, name: string, value: string): Promise<number[]> {
+    if (!/^[\x21-\x39\x3b-\x7e]+$/.test(name)) throw new RangeError(`not a header field name: ${name}`);
+    return this.#run('SEARCH', box, 'read', async (client) => {
+      // A mailbox this session already has open shows other sessions' appends only after a NOOP.
+      await client.noop();
+      const found = await client.search({ header: { [name]: value } }, { uid: true });
+      return Array.isArray(found) ? found : [];
+    });
   }
 
   async replaceMessage(box: MailboxRef, uid: number, mime: Uint8Array, opts: AppendOptions = {}): Promise<AppendedMessage> {
@@ -278,6 +292,12 @@ function isNotFound(err: unknown): boolean {
 
 async function store(client: ImapFlow, run: () => Promise<boolean>): Promise<void> {
   if (!(await run()) && !client.usable) throw new BackendUnavailableError('imap', 'IMAP connection lost during STORE');
+}
+
+/** Whether the selected mailbox keeps mod-sequences (CONDSTORE, which imapflow enables at login, and no NOMODSEQ). */
+function hasModSeqs(client: ImapFlow): boolean {
+  const box = client.mailbox;
+  return Boolean(box && box.highestModseq !== undefined && !box.noModseq);
 }
 
 /** \Recent says "new to this session", nothing about the message: never reported. */
