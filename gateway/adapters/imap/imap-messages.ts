@@ -8,6 +8,7 @@
  *   fetchViews: one UID FETCH per 8,000 characters of UID set (see view-fetch.ts);
  *   fetchParts: UID FETCH <uid> (UID BODY.PEEK[<part>]<0.N+1> ...), one round trip for all parts,
  *   one byte more than asked so `truncated` is known without the structure;
+ *   fetchRawParts: UID FETCH <uid> (UID BODY.PEEK[<part>.MIME] BODY.PEEK[<part>] ...);
  *   streamPart: imapflow download(): UID FETCH <uid> (BODY.PEEK[<part>]<k.65536>) per 64 KiB chunk,
  *   decoded (base64/QP) on the way, pulled as the reader reads.
  * - writes: SELECT <box> (re-SELECT when only EXAMINEd);
@@ -41,6 +42,7 @@ import {
   type MailMessages,
   type MoveResult,
   type PartStream,
+  type RawPart,
 } from '../../ports/mail-messages.js';
 import { classifyImapError, isCommandFailure, responseCode } from './imap-errors.js';
 import type { ImapSession } from './imap-session.js';
@@ -136,6 +138,22 @@ export class ImapMailMessages implements MailMessages {
     // Once handed over, a failure reaches the reader as the stream's error.
     work.catch(() => undefined);
     return Promise.race([handedOver, work.then(() => handedOver)]);
+  }
+
+  async fetchRawParts(box: MailboxRef, uid: number, parts: readonly string[]): Promise<RawPart[]> {
+    checkUids([uid]);
+    for (const p of parts) if (!p || !SECTION.test(p)) throw new MailBackendError(`not a body section: ${JSON.stringify(p)}`);
+    if (parts.length === 0) return [];
+    return this.#run('FETCH', box, 'read', async (client) => {
+      const bodyParts = parts.flatMap((p) => [`${p}.MIME`, p]);
+      const msg = await client.fetchOne(String(uid), { uid: true, bodyParts }, { uid: true });
+      if (!msg) throw new MessageNotFoundError(uid);
+      return parts.map((part): RawPart => ({
+        part,
+        header: msg.bodyParts?.get(`${part}.mime`) ?? Buffer.alloc(0),
+        body: msg.bodyParts?.get(part) ?? Buffer.alloc(0),
+      }));
+    });
   }
 
   async setFlags(box: MailboxRef, uids: readonly number[], change: FlagChange): Promise<Map<number, FlagResult>> {
