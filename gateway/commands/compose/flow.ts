@@ -5,6 +5,7 @@
  * \Answered or $Forwarded. Once SMTP took the message the command succeeds: a Sent copy or flag
  * that cannot be written is logged, never reported as a failed send (the client would send again).
  */
+import { nonDeliveryNotice } from '../../convert/email/compose/non-delivery.js';
 import { buildSmartMessage } from '../../convert/email/compose/smart-message.js';
 import { InvalidMimeError, NoRecipientError, prepareOutgoing, type OutgoingMessage } from '../../convert/email/compose/outgoing.js';
 import { BackendUnavailableError } from '../../errors.js';
@@ -58,7 +59,7 @@ async function send(ctx: CommandContext, req: ComposeRequest, opts: ComposeOptio
   const result = await ctx.ports.submit.submit({ from: ctx.user.email, to: out.recipients }, out.transmitted);
   if (req.clientId !== undefined) await ctx.ports.state.recordSentMessage(device, req.clientId, new Date(ctx.ports.clock.now().getTime() + CLIENT_ID_TTL_MS));
   ctx.log.info({ messageId: out.messageId, recipients: out.recipients.length, refused: result.rejected.length, bytes: out.transmitted.length }, `${req.command}: message submitted`);
-  if (result.rejected.length) ctx.log.warn({ messageId: out.messageId, refused: result.rejected.length }, 'the submission server refused some recipients; the others got the message');
+  if (result.rejected.length) await reportRefused(ctx, out, result.rejected);
   if (req.saveInSent) await saveInSent(ctx, out);
   if (original) await markOriginal(ctx, req.command, original);
   return { kind: 'empty' };
@@ -109,6 +110,17 @@ async function saveInSent(ctx: CommandContext, out: OutgoingMessage): Promise<vo
     await ctx.ports.messages.appendMessage(sent.folder.path, out.saved, { flags: ['\\Seen'], internalDate: ctx.ports.clock.now() });
   } catch (err) {
     ctx.log.error({ err, messageId: out.messageId }, 'the message was sent but its copy could not be saved in Sent');
+  }
+}
+
+/** Some recipients refused, the rest served: the send stands, and the user's Inbox says who was missed. */
+async function reportRefused(ctx: CommandContext, out: OutgoingMessage, refused: readonly string[]): Promise<void> {
+  ctx.log.warn({ messageId: out.messageId, refused: refused.length }, 'the submission server refused some recipients; the others got the message');
+  try {
+    const notice = nonDeliveryNotice({ userAddress: ctx.user.email, sent: out.transmitted, refused, now: ctx.ports.clock.now() });
+    await ctx.ports.messages.appendMessage('INBOX', notice);
+  } catch (err) {
+    ctx.log.error({ err, messageId: out.messageId }, 'the non-delivery notice could not be put in the Inbox');
   }
 }
 

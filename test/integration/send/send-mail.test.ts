@@ -93,6 +93,19 @@ describe('SendMail over SMTP submission', () => {
     assert.equal((await waitForMessages(BOB, 'INBOX', token, 1, 0)).length, 1);
   });
 
+  it('16.1: one unknown recipient among others: the rest get it, the user gets a non-delivery notice', async () => {
+    const token = `${RUN}-partial`;
+    const mime = mimeMessage([`To: ${BOB.user}, nobody-${RUN}@example.com`, `Subject: ${token}`], 'partly deliverable');
+    assert.equal(composeStatus(await postCompose(g.gw.url, 'SendMail', composeBody('SendMail', mime, { clientId: `${token}-c` }), { version: '16.1' }), 'SendMail'), undefined);
+    assert.equal((await waitForMessages(BOB, 'INBOX', token)).length, 1);
+    const [notice] = await waitForMessages(ALICE, 'INBOX', token);
+    assert.ok(notice, 'alice was told');
+    const parsed = await simpleParser(notice.source);
+    assert.equal(parsed.subject, `Undeliverable: ${token}`);
+    assert.match(parsed.text ?? '', new RegExp(`nobody-${RUN}@example\\.com`));
+    assert.doesNotMatch(parsed.text ?? '', /bob@example\.com/);
+  });
+
   it('refusals: no recipient (119 / HTTP 400), unknown local recipient (116 / HTTP 500), malformed MIME (107)', async () => {
     const noRcpt = mimeMessage([`From: ${ALICE.user}`, `Subject: ${RUN}-none`], 'to nobody');
     assert.equal(composeStatus(await postCompose(g.gw.url, 'SendMail', composeBody('SendMail', noRcpt, { clientId: `${RUN}-n` }), { version: '16.1' }), 'SendMail'), 119);

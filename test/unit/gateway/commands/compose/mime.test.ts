@@ -5,6 +5,7 @@ import { simpleParser } from 'mailparser';
 import { listAddresses } from '../../../../../gateway/convert/email/compose/addresses.js';
 import { InvalidMimeError, NoRecipientError, prepareOutgoing } from '../../../../../gateway/convert/email/compose/outgoing.js';
 import { quotedHtml, quotedText } from '../../../../../gateway/convert/email/compose/quote.js';
+import { nonDeliveryNotice } from '../../../../../gateway/convert/email/compose/non-delivery.js';
 import { parseRawMessage, serializeRawMessage } from '../../../../../gateway/convert/email/compose/raw-message.js';
 import { buildSmartMessage } from '../../../../../gateway/convert/email/compose/smart-message.js';
 
@@ -118,5 +119,16 @@ describe('buildSmartMessage', () => {
     assert.deepEqual(p.attachments.map((a) => [a.filename, a.content.toString('base64')]), [['new.png', 'iVBORw0KGgo='], ['r.pdf', 'JVBERi0xLjQK']]);
     assert.equal(p.inReplyTo, undefined, 'a forward is not a reply');
     assert.deepEqual(p.references, ['<a@x>', '<b@x>', '<orig@x.org>']);
+  });
+});
+
+describe('nonDeliveryNotice', () => {
+  it('names the refused recipients and threads to the sent message', async () => {
+    const sent = msg('To: a@x, b@y\nSubject: =?utf-8?Q?Gr=C3=BC=C3=9Fe?=\nMessage-ID: <s1@x>');
+    const p = await simpleParser(nonDeliveryNotice({ userAddress: 'alice@example.com', sent, refused: ['b@y'], now }));
+    assert.equal(p.subject, 'Undeliverable: Grüße');
+    assert.equal(p.inReplyTo, '<s1@x>');
+    assert.equal(p.to && !Array.isArray(p.to) ? p.to.text : '', 'alice@example.com');
+    assert.match(p.text ?? '', /"Grüße" was not delivered[\s\S]*\n {4}b@y\n/);
   });
 });
