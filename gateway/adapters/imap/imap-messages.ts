@@ -74,6 +74,7 @@ export class ImapMailMessages implements MailMessages {
     return this.#run('FETCH', box, 'read', async (client) => {
       const views = new Map<number, MessageView>();
       if (uids.length === 0) return views;
+      await catchUp(client, uids);
       for (const set of uidSets(uids)) {
         for (const [uid, view] of await fetchViewRows(client, set, { preview: opts.preview !== false })) views.set(uid, view);
       }
@@ -99,6 +100,7 @@ export class ImapMailMessages implements MailMessages {
         if (part === '') source = max === undefined ? true : { start: 0, maxLength: max + 1 };
         else bodyParts.push(max === undefined ? part : { key: part, start: 0, maxLength: max + 1 });
       }
+      await catchUp(client, [uid]);
       const msg = await client.fetchOne(String(uid), { uid: true, ...(bodyParts.length ? { bodyParts } : {}), ...(source !== undefined ? { source } : {}) }, { uid: true });
       if (!msg) throw new MessageNotFoundError(uid);
       return [...wanted].map(([part, max]): FetchedPart => {
@@ -146,6 +148,7 @@ export class ImapMailMessages implements MailMessages {
     if (parts.length === 0) return [];
     return this.#run('FETCH', box, 'read', async (client) => {
       const bodyParts = parts.flatMap((p) => [`${p}.MIME`, p]);
+      await catchUp(client, [uid]);
       const msg = await client.fetchOne(String(uid), { uid: true, bodyParts }, { uid: true });
       if (!msg) throw new MessageNotFoundError(uid);
       return parts.map((part): RawPart => ({
@@ -163,6 +166,7 @@ export class ImapMailMessages implements MailMessages {
     const results = new Map<number, FlagResult>(uids.map((u) => [u, { ok: false }]));
     if (uids.length === 0) return results;
     return this.#run('STORE', box, 'write', async (client) => {
+      await catchUp(client, uids);
       for (const set of uidSets(uids)) {
         // A refused STORE (NO, or flags the mailbox's PERMANENTFLAGS do not allow, which imapflow
         // drops) is not thrown: the FLAGS read back below reports it per UID.
@@ -244,6 +248,16 @@ export class ImapMailMessages implements MailMessages {
       throw classifyImapError(err, what);
     }
   }
+}
+
+/**
+ * A pooled session that kept a mailbox selected has not heard of messages delivered since: Dovecot
+ * answers a UID FETCH or STORE of them with nothing until the session takes news (NOOP). Only a
+ * UID at or beyond the session's UIDNEXT can be such a message, so only then is the NOOP paid.
+ */
+async function catchUp(client: ImapFlow, uids: readonly number[]): Promise<void> {
+  const next = client.mailbox ? Number(client.mailbox.uidNext ?? 0) : 0;
+  if (next > 0 && uids.some((u) => u >= next)) await client.noop();
 }
 
 async function select(client: ImapFlow, box: MailboxRef, write: boolean): Promise<void> {

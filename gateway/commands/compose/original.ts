@@ -7,7 +7,8 @@
 import { sectionOf } from '../../convert/email/body-plan.js';
 import { partText } from '../../convert/email/body.js';
 import type { OriginalBodies } from '../../convert/email/compose/quote.js';
-import { parseRawMessage, serializeRawMessage, type HeaderField } from '../../convert/email/compose/raw-message.js';
+import type { Chunks } from '../../convert/email/compose/mime-build.js';
+import { parseRawMessage, type HeaderField } from '../../convert/email/compose/raw-message.js';
 import type { MessageView, MimePart } from '../../convert/email/message-view.js';
 import { findAttachments, findBodyParts } from '../../convert/email/structure.js';
 import { FolderNotFoundError, MessageNotFoundError, UidValidityChangedError, type MailboxRef } from '../../ports/mail-messages.js';
@@ -71,15 +72,17 @@ export function attachmentBytes(ref: OriginalRef): number {
  * fields (a single-part message's section 1 header is the whole message header: the rest stays
  * behind), a blank line, the body as stored.
  */
-export async function originalAttachmentParts(ctx: CommandContext, ref: OriginalRef): Promise<Buffer[]> {
+export async function originalAttachmentParts(ctx: CommandContext, ref: OriginalRef): Promise<Chunks[]> {
   const body = findBodyParts(ref.view.structure);
   const sections = findAttachments(ref.view.structure, body).map((a) => a.section);
   if (sections.length === 0) return [];
   try {
     const raw = await ctx.ports.messages.fetchRawParts(ref.box, ref.uid, sections);
-    return raw.map((r) => {
+    return raw.map((r): Chunks => {
       const fields = contentFields(r.header);
-      return serializeRawMessage({ fields: fields.length ? fields : [{ name: 'Content-Type', raw: 'Content-Type: application/octet-stream' }], body: r.body, eol: '\r\n' });
+      const head = (fields.length ? fields.map((f) => f.raw) : ['Content-Type: application/octet-stream']).join('\r\n') + '\r\n\r\n';
+      // Not concatenated: the body may be tens of MB, and the composed message copies it once anyway.
+      return [Buffer.from(head, 'latin1'), r.body];
     });
   } catch (err) {
     throw gone(err);

@@ -6,7 +6,8 @@
  * gets $Forwarded / \Answered, and an original that is gone is ItemNotFound (150).
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
@@ -148,6 +149,28 @@ describe('SmartReply and SmartForward build the message from the original on IMA
     const parsed = await simpleParser((await waitForMessages(BOB, 'INBOX', token))[0]!.source);
     assert.equal(parsed.text?.trim(), 'complete message, nothing to add');
     assert.equal(parsed.attachments.length, 0);
+  });
+
+  it('a 20 MB attachment of a message that arrived after the folder was last read is forwarded byte-exact', async () => {
+    const token = `${RUN}-big`;
+    const big = randomBytes(20 * 1024 * 1024);
+    const b64 = big.toString('base64').replace(/.{76}/g, '$&\r\n');
+    const orig = mimeMessage([`From: carol@example.net`, `To: ${ALICE.user}`, `Subject: ${token}-orig`, 'Content-Type: multipart/mixed; boundary="o"'],
+      `--o\r\nContent-Type: text/plain\r\n\r\nbig one\r\n--o\r\nContent-Type: application/octet-stream; name="big.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64}\r\n--o--\r\n`);
+    const appended = await imap.append(FOLDER, orig, []);
+    assert.ok(appended && appended.uid);
+    const expected = createHash('sha256').update(big).digest('hex');
+    const mime = mimeMessage([`To: ${BOB.user}`, `Subject: Fwd: ${token}`], 'the big one');
+    // Appended after the gateway's pooled session selected FOLDER: it must still find the new UID.
+    const started = performance.now();
+    const res = await postCompose(g.gw.url, 'SmartForward', composeBody('SmartForward', mime, { clientId: `${token}-c`, saveInSent: true, source: { itemId: `${collectionId}:${appended.uid}` } }), { version: '16.1' });
+    const ms = performance.now() - started;
+    assert.equal(composeStatus(res, 'SmartForward'), undefined);
+    console.log(`# SmartForward of a 20 MiB attachment (fetch, compose, submit, Sent copy): ${ms.toFixed(0)} ms`);
+    const [got] = await waitForMessages(BOB, 'INBOX', `Fwd: ${token}`, 1, 30_000);
+    const parsed = await simpleParser(got!.source);
+    assert.equal(parsed.attachments.length, 1);
+    assert.equal(createHash('sha256').update(parsed.attachments[0]!.content).digest('hex'), expected);
   });
 
   it('an original that is gone is ItemNotFound (150), and nothing is sent', async () => {

@@ -57,27 +57,31 @@ export function attachmentPart(a: AttachmentInput): Buffer {
   return part(headers, base64Lines(a.content));
 }
 
+/** Bytes as a list of chunks, so a large part copied from the original is never concatenated twice. */
+export type Chunks = readonly Uint8Array[];
+
 export interface Multipart {
   /** The Content-Type field value, boundary included. */
   readonly contentType: string;
-  readonly body: Buffer;
+  readonly body: Chunks;
 }
 
 /** The boundary is random, so it cannot occur inside base64 or inside a copied part by chance. */
-export function multipart(subtype: 'mixed' | 'alternative' | 'related', parts: readonly Uint8Array[]): Multipart {
+export function multipart(subtype: 'mixed' | 'alternative' | 'related', parts: readonly (Uint8Array | Chunks)[]): Multipart {
   const boundary = `----=_easgate_${randomBytes(12).toString('hex')}`;
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
   for (const p of parts) {
-    chunks.push(Buffer.from(`--${boundary}${CRLF}`, 'latin1'), Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+    const list: Chunks = p instanceof Uint8Array ? [p] : p;
+    chunks.push(Buffer.from(`--${boundary}${CRLF}`, 'latin1'), ...list);
     // A copied part may or may not end with a line break; the delimiter must start on its own line.
-    const last = p[p.byteLength - 1];
-    chunks.push(Buffer.from(last === 0x0a ? '' : CRLF, 'latin1'));
+    const lastChunk = [...list].reverse().find((c) => c.byteLength > 0);
+    if (lastChunk?.[lastChunk.byteLength - 1] !== 0x0a) chunks.push(Buffer.from(CRLF, 'latin1'));
   }
   chunks.push(Buffer.from(`--${boundary}--${CRLF}`, 'latin1'));
-  return { contentType: `multipart/${subtype}; boundary="${boundary}"`, body: Buffer.concat(chunks) };
+  return { contentType: `multipart/${subtype}; boundary="${boundary}"`, body: chunks };
 }
 
 /** A multipart as a part of an enclosing multipart. */
-export function multipartPart(m: Multipart): Buffer {
-  return part([`Content-Type: ${m.contentType}`], m.body);
+export function multipartPart(m: Multipart): Chunks {
+  return [Buffer.from(`Content-Type: ${m.contentType}${CRLF}${CRLF}`, 'latin1'), ...m.body];
 }

@@ -67,12 +67,9 @@ export function prepareOutgoing(mime: Uint8Array, opts: OutgoingOptions): Outgoi
   if (!firstValue(msg, 'From')) added.push(['From', opts.userAddress]);
   if (!firstValue(msg, 'MIME-Version')) added.push(['MIME-Version', '1.0']);
   const saved = withFields(msg, added);
-  return {
-    recipients,
-    transmitted: serializeRawMessage(withoutFields(saved, ['Bcc'])),
-    saved: serializeRawMessage(saved),
-    messageId,
-  };
+  const transmitted = serializeRawMessage(withoutFields(saved, ['Bcc']));
+  // Without Bcc both copies are the same bytes: one buffer, not two, for a large message.
+  return { recipients, transmitted, saved: findFields(saved, 'Bcc').length ? serializeRawMessage(saved) : transmitted, messageId };
 }
 
 /** Every mailbox of To, Cc and Bcc, groups flattened, each address once. */

@@ -7,9 +7,9 @@
  * the server holds them). A reply gets In-Reply-To and References unless the client set them.
  */
 import { simpleParser } from 'mailparser';
-import { attachmentPart, multipart, multipartPart, textPart } from './mime-build.js';
+import { attachmentPart, multipart, multipartPart, textPart, type Chunks, type Multipart } from './mime-build.js';
 import { quotedHtml, quotedText, type OriginalBodies, type OriginalSummary, type SmartMode } from './quote.js';
-import { firstValue, InvalidMimeError, parseRawMessage, serializeRawMessage, withFields, withoutFields, type RawMessage } from './raw-message.js';
+import { firstValue, InvalidMimeError, parseRawMessage, withFields, withoutFields, type HeaderField, type RawMessage } from './raw-message.js';
 
 export interface OriginalMessage extends OriginalSummary {
   readonly messageId?: string;
@@ -24,7 +24,7 @@ export interface SmartInput {
   readonly original: OriginalMessage;
   readonly bodies: OriginalBodies;
   /** Forward only: the original's attachment parts, each its Content-* header fields, a blank line and its encoded body. */
-  readonly originalParts?: readonly Uint8Array[];
+  readonly originalParts?: readonly Chunks[];
 }
 
 /** Header fields of the client's body, which the rebuilt body replaces. */
@@ -39,10 +39,10 @@ export async function buildSmartMessage(input: SmartInput): Promise<Buffer> {
   });
   const clientHtml = typeof parsed.html === 'string' ? parsed.html : undefined;
   const text = textPart('plain', quotedText(input.mode, parsed.text ?? '', input.original, input.bodies));
-  const body = clientHtml === undefined
-    ? text
-    : multipartPart(multipart('alternative', [text, textPart('html', quotedHtml(input.mode, clientHtml, input.original, input.bodies))]));
-  const attachments = [
+  const alternative = clientHtml === undefined
+    ? undefined
+    : multipart('alternative', [text, textPart('html', quotedHtml(input.mode, clientHtml, input.original, input.bodies))]);
+  const attachments: (Uint8Array | Chunks)[] = [
     ...parsed.attachments.map((a) => attachmentPart({
       content: a.content,
       contentType: a.contentType,
@@ -53,11 +53,23 @@ export async function buildSmartMessage(input: SmartInput): Promise<Buffer> {
     ...(input.originalParts ?? []),
   ];
   // Inline images of the client's HTML stay findable by Content-ID inside multipart/mixed.
-  const root = attachments.length ? multipartPart(multipart('mixed', [body, ...attachments])) : body;
-  const built = parseRawMessage(root);
+  const root: { fields: HeaderField[]; body: Chunks } = attachments.length
+    ? fromMultipart(multipart('mixed', [alternative ? multipartPart(alternative) : text, ...attachments]))
+    : alternative ? fromMultipart(alternative) : fromPart(text);
   const kept = withoutFields(normalizeEol(client), CONTENT_FIELDS);
-  const fields = [...withThreading(kept, input).fields, { name: 'MIME-Version', raw: 'MIME-Version: 1.0' }, ...built.fields];
-  return serializeRawMessage({ fields, body: built.body, eol: '\r\n' });
+  const fields = [...withThreading(kept, input).fields, { name: 'MIME-Version', raw: 'MIME-Version: 1.0' }, ...root.fields];
+  const head = Buffer.from(fields.map((f) => f.raw).join('\r\n') + '\r\n\r\n', 'latin1');
+  // The one copy of the whole message.
+  return Buffer.concat([head, ...root.body]);
+}
+
+function fromMultipart(m: Multipart): { fields: HeaderField[]; body: Chunks } {
+  return { fields: [{ name: 'Content-Type', raw: `Content-Type: ${m.contentType}` }], body: m.body };
+}
+
+function fromPart(part: Buffer): { fields: HeaderField[]; body: Chunks } {
+  const parsed = parseRawMessage(part);
+  return { fields: parsed.fields, body: [parsed.body] };
 }
 
 function normalizeEol(msg: RawMessage): RawMessage {

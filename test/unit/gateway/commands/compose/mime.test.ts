@@ -111,7 +111,7 @@ describe('buildSmartMessage', () => {
     const clientMime = msg('To: bob@example.com\nSubject: Fwd: Figures\nContent-Type: multipart/mixed; boundary=x',
       '--x\r\nContent-Type: multipart/alternative; boundary=y\r\n\r\n--y\r\nContent-Type: text/plain\r\n\r\nsee below\r\n--y\r\nContent-Type: text/html\r\n\r\n<p>see below</p>\r\n--y--\r\n--x\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename="new.png"\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--x--\r\n');
     const part = Buffer.from('Content-Type: application/pdf; name="r.pdf"\r\nContent-Disposition: attachment; filename="r.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK');
-    const built = await buildSmartMessage({ mode: 'forward', clientMime, original, bodies: { text: 'orig text', html: '<p>orig</p>' }, originalParts: [part] });
+    const built = await buildSmartMessage({ mode: 'forward', clientMime, original, bodies: { text: 'orig text', html: '<p>orig</p>' }, originalParts: [[part]] });
     assert.ok(built.includes(part), 'the original part is copied byte for byte');
     const p = await simpleParser(built);
     assert.match(p.text ?? '', /^see below\n\n-------- Original Message --------[\s\S]*orig text/);
