@@ -7,6 +7,7 @@
  * the server holds them). A reply gets In-Reply-To and References unless the client set them.
  */
 import { simpleParser } from 'mailparser';
+import { htmlToText } from '../text.js';
 import { attachmentPart, multipart, multipartPart, textPart, type Chunks, type Multipart } from './mime-build.js';
 import { quotedHtml, quotedText, type OriginalBodies, type OriginalSummary, type SmartMode } from './quote.js';
 import { firstValue, InvalidMimeError, parseRawMessage, withFields, withoutFields, type HeaderField, type RawMessage } from './raw-message.js';
@@ -38,7 +39,9 @@ export async function buildSmartMessage(input: SmartInput): Promise<Buffer> {
     throw new InvalidMimeError(`unreadable MIME: ${(err as Error).message}`);
   });
   const clientHtml = typeof parsed.html === 'string' ? parsed.html : undefined;
-  const text = textPart('plain', quotedText(input.mode, parsed.text ?? '', input.original, input.bodies));
+  // An HTML-only client message still needs its words in the plain alternative.
+  const clientText = parsed.text?.trim() ? parsed.text : clientHtml !== undefined ? htmlToText(clientHtml) : '';
+  const text = textPart('plain', quotedText(input.mode, clientText, input.original, input.bodies));
   const alternative = clientHtml === undefined
     ? undefined
     : multipart('alternative', [text, textPart('html', quotedHtml(input.mode, clientHtml, input.original, input.bodies))]);

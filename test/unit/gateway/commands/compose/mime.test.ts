@@ -132,3 +132,12 @@ describe('nonDeliveryNotice', () => {
     assert.match(p.text ?? '', /"Grüße" was not delivered[\s\S]*\n {4}b@y\n/);
   });
 });
+
+describe('buildSmartMessage with an HTML-only client message', () => {
+  it('puts the client\'s words in the plain alternative too', async () => {
+    const clientMime = msg('To: bob@example.com\nSubject: Re: x\nContent-Type: text/html; charset=utf-8', '<html><body><p>Only <b>HTML</b> here</p></body></html>');
+    const p = await simpleParser(await buildSmartMessage({ mode: 'reply', clientMime, original: { messageId: 'o@x' }, bodies: { text: 'orig' } }));
+    assert.match(p.text ?? '', /^Only HTML here[\s\S]*> orig/);
+    assert.match(p.html || '', /<p>Only <b>HTML<\/b> here<\/p><div>On .*<blockquote[^>]*>orig<\/blockquote>/);
+  });
+});
