@@ -12,6 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { requireImap } from '../../support/backing.js';
+import { encodeBase64Query } from '../../support/base64-query.js';
+import { send } from '../../support/http-client.js';
 import { memoryLog } from '../../support/memory-log.js';
 import {
   ALICE, BOB, cleanUp, collectionIdOf, composeBody, composeStatus, findMessages, imapAs, mimeMessage, postCompose, RUN, startSendGateway, waitForMessages, type Gateway,
@@ -138,6 +140,17 @@ describe('SmartReply and SmartForward build the message from the original on IMA
     const parsed = await simpleParser(got!.source);
     assert.match(parsed.html || '', /<p>Old phone reply<\/p><div>On .*wrote:<\/div><blockquote[^>]*><p>Here are the <b>figures<\/b>\.<\/p><\/blockquote><\/body>/);
     assert.match(parsed.text ?? '', /> Here are the figures\./);
+    assert.ok(await waitForMessages(ALICE, 'Sent', token));
+  });
+
+  it('12.1 SmartForward with a base64-encoded query (ItemId, CollectionId, Options SaveInSent)', async () => {
+    const token = `${RUN}-b64`;
+    const mime = mimeMessage([`To: ${BOB.user}`, `Subject: Fwd: ${token}`, 'Content-Type: text/plain'], 'forwarded from a base64 client');
+    const query = encodeBase64Query({ version: 121, commandCode: 2, deviceId: `b64${RUN}`.slice(0, 32), deviceType: 'SendTest', params: [[1, collectionId], [3, `${collectionId}:${originalUid}`], [7, 0x01]] });
+    const res = await send(g.gw.url, { path: `/Microsoft-Server-ActiveSync?${query}`, headers: { 'Content-Type': 'message/rfc822' }, auth: ALICE, body: mime });
+    assert.equal(res.status, 200);
+    const parsed = await simpleParser((await waitForMessages(BOB, 'INBOX', token))[0]!.source);
+    assert.equal(parsed.attachments.length, 2, 'the original\'s attachments came along');
     assert.ok(await waitForMessages(ALICE, 'Sent', token));
   });
 
