@@ -26,9 +26,27 @@ export interface ComposeOptions {
 const CLIENT_ID_TTL_MS = 7 * 24 * 3600 * 1000;
 
 export function composeHandler(command: ComposeCommand, opts: ComposeOptions): CommandHandler {
+  // Sends under way, by user, device and ClientId: a phone that gave up waiting on a large send
+  // retries while the first is still running; the retry waits for it instead of sending again.
+  const inFlight = new Map<string, Promise<boolean>>();
   return async (ctx, request) => {
     try {
-      return await send(ctx, parseComposeRequest(ctx, command, request), opts);
+      const req = parseComposeRequest(ctx, command, request);
+      if (req.clientId === undefined) return await send(ctx, req, opts);
+      const key = JSON.stringify([ctx.user.login, ctx.device.id, req.clientId]);
+      for (let running = inFlight.get(key); running;) {
+        if (await running) throw new ComposeFailure('previously-sent', 'this ClientId was sent by a request still finishing');
+        const next = inFlight.get(key);
+        running = next === running ? undefined : next;
+      }
+      const sending = send(ctx, req, opts);
+      const settled = sending.then(() => true, () => false);
+      inFlight.set(key, settled);
+      try {
+        return await sending;
+      } finally {
+        if (inFlight.get(key) === settled) inFlight.delete(key);
+      }
     } catch (err) {
       throw translate(err, ctx);
     }

@@ -118,6 +118,33 @@ describe('compose flow', () => {
     assert.deepEqual(await handler(ctx, sendMail('c2')), { kind: 'empty' });
   });
 
+  it('a retry that arrives while the first send still runs waits for it: 118 after a success, a send of its own after a failure', async () => {
+    for (const firstFails of [false, true]) {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let calls = 0;
+      const w = world();
+      const ok = w.submit;
+      w.submit = async (e, m) => {
+        calls++;
+        if (calls === 1) {
+          await gate;
+          if (firstFails) throw new SubmissionRejectedError('message', 'x', 451);
+        }
+        return ok(e, m);
+      };
+      const h = composeHandler('SendMail', { maxMessageBytes: 10_000 });
+      const ctx = context(w, '16.1');
+      const first = statusOf(h(ctx, sendMail('same')));
+      const retry = statusOf(h(ctx, sendMail('same')));
+      await new Promise((r) => setTimeout(r, 10));
+      assert.equal(calls, 1, 'the retry waits');
+      release();
+      assert.deepEqual([await first, await retry], firstFails ? [120, 1] : [1, 118]);
+      assert.equal(w.submitted.length, 1);
+    }
+  });
+
   it('a Sent copy that cannot be written, or no Sent folder, does not fail the send', async () => {
     const w = world({ append: async () => { throw new Error('APPEND refused'); } });
     assert.deepEqual(await handler(context(w, '16.1'), sendMail('c3')), { kind: 'empty' });
