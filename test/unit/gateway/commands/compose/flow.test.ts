@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import { el, type WbxmlElement } from '../../../../../codec/index.js';
+import { decode, el, type WbxmlElement } from '../../../../../codec/index.js';
 import { composeHandler } from '../../../../../gateway/commands/compose/flow.js';
 import { ComposeHttpError, composeStatusResponse } from '../../../../../gateway/commands/compose/status.js';
 import { makeAuthenticatedUser, type CommandContext, type CommandRequest, type ProtocolVersion } from '../../../../../gateway/commands/types.js';
@@ -16,6 +16,7 @@ import type { MailMessages } from '../../../../../gateway/ports/mail-messages.js
 import type { MailFolder, MailStore } from '../../../../../gateway/ports/mail-store.js';
 import { SubmissionRejectedError, type MailSubmit, type SubmitEnvelope } from '../../../../../gateway/ports/mail-submit.js';
 import type { StateStore } from '../../../../../gateway/ports/state-store.js';
+import { capturedRequests } from '../../../../support/fixtures.js';
 
 const CM = 'ComposeMail';
 const MIME = Buffer.from('From: alice@example.com\r\nTo: bob@example.com\r\nBcc: carol@example.com\r\nSubject: hi\r\n\r\nhello\r\n');
@@ -186,5 +187,16 @@ describe('compose flow', () => {
 
   it('the failure response is the command element with Status', () => {
     assert.deepEqual(composeStatusResponse('SmartForward')(150), el(CM, 'SmartForward', [el(CM, 'Status', 150)]));
+  });
+
+  it('a real client\'s SendMail (pyactivesync, 16.1, captured bytes) is sent and saved', async (t) => {
+    const captured = capturedRequests().find((r) => r.client.startsWith('pyactivesync') && r.target.includes('Cmd=SendMail'));
+    if (!captured) return t.skip('shared/fixtures not available');
+    const w = world();
+    assert.deepEqual(await handler(context(w, '16.1'), { kind: 'wbxml', root: decode(captured.body) }), { kind: 'empty' });
+    assert.deepEqual(w.submitted.map((x) => x.envelope), [{ from: 'alice@example.com', to: ['bob@example.com'] }]);
+    assert.match(w.submitted[0]!.message, /^Subject: hi\r$/m);
+    assert.equal(w.appended.length, 1);
+    assert.equal(await statusOf(handler(context(w, '16.1'), { kind: 'wbxml', root: decode(captured.body) })), 118, 'ClientId abc123 again');
   });
 });
