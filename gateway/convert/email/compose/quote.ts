@@ -78,3 +78,17 @@ export function quotedHtml(mode: SmartMode, clientHtml: string, o: OriginalSumma
   const close = clientHtml.search(/<\/body>/i);
   return close >= 0 ? `${clientHtml.slice(0, close)}${block}${clientHtml.slice(close)}` : `${clientHtml}${block}`;
 }
+
+/** Characters of the original compared when deciding whether the client quoted it already. */
+const PROBE = 120;
+
+/**
+ * Whether the client's new text already carries the original (some phones quote it themselves
+ * and still leave ReplaceMime out): then a second quote would repeat the whole message. Compared
+ * without whitespace and quote markers, on the original's opening words.
+ */
+export function quotesOriginal(clientText: string, b: OriginalBodies): boolean {
+  const squash = (s: string): string => s.replace(/^[ \t]*(>[ \t]*)+/gm, '').replace(/\s+/g, '');
+  const probe = squash(originalText(b)).slice(0, PROBE);
+  return probe.length >= 20 && squash(clientText).includes(probe);
+}

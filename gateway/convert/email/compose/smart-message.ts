@@ -9,7 +9,7 @@
 import { simpleParser } from 'mailparser';
 import { htmlToText } from '../text.js';
 import { attachmentPart, multipart, multipartPart, textPart, type Chunks, type Multipart } from './mime-build.js';
-import { quotedHtml, quotedText, type OriginalBodies, type OriginalSummary, type SmartMode } from './quote.js';
+import { quotedHtml, quotedText, quotesOriginal, type OriginalBodies, type OriginalSummary, type SmartMode } from './quote.js';
 import { firstValue, InvalidMimeError, parseRawMessage, withFields, withoutFields, type HeaderField, type RawMessage } from './raw-message.js';
 
 export interface OriginalMessage extends OriginalSummary {
@@ -41,10 +41,11 @@ export async function buildSmartMessage(input: SmartInput): Promise<Buffer> {
   const clientHtml = typeof parsed.html === 'string' ? parsed.html : undefined;
   // An HTML-only client message still needs its words in the plain alternative.
   const clientText = parsed.text?.trim() ? parsed.text : clientHtml !== undefined ? htmlToText(clientHtml) : '';
-  const text = textPart('plain', quotedText(input.mode, clientText, input.original, input.bodies));
+  const quote = !quotesOriginal(clientText, input.bodies);
+  const text = textPart('plain', quote ? quotedText(input.mode, clientText, input.original, input.bodies) : clientText);
   const alternative = clientHtml === undefined
     ? undefined
-    : multipart('alternative', [text, textPart('html', quotedHtml(input.mode, clientHtml, input.original, input.bodies))]);
+    : multipart('alternative', [text, textPart('html', quote ? quotedHtml(input.mode, clientHtml, input.original, input.bodies) : clientHtml)]);
   const attachments: (Uint8Array | Chunks)[] = [
     ...parsed.attachments.map((a) => attachmentPart({
       content: a.content,

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { listAddresses } from '../../../../../gateway/convert/email/compose/addresses.js';
 import { InvalidMimeError, NoRecipientError, prepareOutgoing } from '../../../../../gateway/convert/email/compose/outgoing.js';
-import { quotedHtml, quotedText } from '../../../../../gateway/convert/email/compose/quote.js';
+import { quotedHtml, quotedText, quotesOriginal } from '../../../../../gateway/convert/email/compose/quote.js';
 import { nonDeliveryNotice } from '../../../../../gateway/convert/email/compose/non-delivery.js';
 import { parseRawMessage, serializeRawMessage } from '../../../../../gateway/convert/email/compose/raw-message.js';
 import { buildSmartMessage } from '../../../../../gateway/convert/email/compose/smart-message.js';
@@ -139,5 +139,20 @@ describe('buildSmartMessage with an HTML-only client message', () => {
     const p = await simpleParser(await buildSmartMessage({ mode: 'reply', clientMime, original: { messageId: 'o@x' }, bodies: { text: 'orig' } }));
     assert.match(p.text ?? '', /^Only HTML here[\s\S]*> orig/);
     assert.match(p.html || '', /<p>Only <b>HTML<\/b> here<\/p><div>On .*<blockquote[^>]*>orig<\/blockquote>/);
+  });
+});
+
+describe('a client that quoted the original itself', () => {
+  const bodies = { text: 'Here are the quarterly figures for the northern region.\nSecond line.' };
+  it('is recognised through quote markers and rewrapping, and not by a short or unrelated text', () => {
+    assert.equal(quotesOriginal('Thanks!\n\nOn Tue, Carol wrote:\n> Here are the quarterly figures\n> for the northern region.\n> Second line.', bodies), true);
+    assert.equal(quotesOriginal('Thanks!', bodies), false);
+    assert.equal(quotesOriginal('ok', { text: 'ok' }), false);
+  });
+  it('gets no second quote', async () => {
+    const clientMime = msg('To: carol@x.org\nSubject: Re: Figures', 'Thanks!\r\n\r\n> Here are the quarterly figures for the northern region.\r\n> Second line.\r\n');
+    const p = await simpleParser(await buildSmartMessage({ mode: 'reply', clientMime, original: { messageId: 'o@x' }, bodies }));
+    assert.equal((p.text ?? '').match(/quarterly/g)?.length, 1);
+    assert.equal(p.inReplyTo, '<o@x>');
   });
 });
