@@ -89,7 +89,8 @@ async function composeSmart(ctx: CommandContext, req: ComposeRequest, original: 
     throw new ComposeFailure('too-large', 'the forward with the original\'s attachments exceeds the message size limit');
   }
   const bodies = await originalBodies(ctx, original);
-  const originalParts = forward ? await originalAttachmentParts(ctx, original) : [];
+  const originalParts = forward ? await originalAttachmentParts(ctx, original, 'all') : [];
+  const originalInline = forward ? [] : await originalAttachmentParts(ctx, original, 'inline');
   const v = original.view;
   return buildSmartMessage({
     mode: forward ? 'forward' : 'reply',
@@ -105,6 +106,7 @@ async function composeSmart(ctx: CommandContext, req: ComposeRequest, original: 
     },
     bodies,
     originalParts,
+    originalInline,
   });
 }
 

@@ -68,13 +68,14 @@ export function attachmentBytes(ref: OriginalRef): number {
 }
 
 /**
- * The attachments as MIME parts ready to go into the forward: the original's Content-* header
+ * The attachments (or only the inline images) as MIME parts ready to go into the new message: the original's Content-* header
  * fields (a single-part message's section 1 header is the whole message header: the rest stays
  * behind), a blank line, the body as stored.
  */
-export async function originalAttachmentParts(ctx: CommandContext, ref: OriginalRef): Promise<Chunks[]> {
+export async function originalAttachmentParts(ctx: CommandContext, ref: OriginalRef, which: 'all' | 'inline'): Promise<Chunks[]> {
   const body = findBodyParts(ref.view.structure);
-  const sections = findAttachments(ref.view.structure, body).map((a) => a.section);
+  // A reply quotes the original's HTML, whose cid: images must come along to show.
+  const sections = findAttachments(ref.view.structure, body).filter((a) => which === 'all' || a.isInline).map((a) => a.section);
   if (sections.length === 0) return [];
   try {
     const raw = await ctx.ports.messages.fetchRawParts(ref.box, ref.uid, sections);

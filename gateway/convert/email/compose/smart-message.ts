@@ -26,6 +26,8 @@ export interface SmartInput {
   readonly bodies: OriginalBodies;
   /** Forward only: the original's attachment parts, each its Content-* header fields, a blank line and its encoded body. */
   readonly originalParts?: readonly Chunks[];
+  /** Reply only: the original's inline images, carried when its HTML is quoted (its cid: links need them). */
+  readonly originalInline?: readonly Chunks[];
 }
 
 /** Header fields of the client's body, which the rebuilt body replaces. */
@@ -55,6 +57,7 @@ export async function buildSmartMessage(input: SmartInput): Promise<Buffer> {
       ...(a.contentDisposition ? { disposition: a.contentDisposition } : {}),
     })),
     ...(input.originalParts ?? []),
+    ...(quote && alternative ? input.originalInline ?? [] : []),
   ];
   // Inline images of the client's HTML stay findable by Content-ID inside multipart/mixed.
   const root: { fields: HeaderField[]; body: Chunks } = attachments.length

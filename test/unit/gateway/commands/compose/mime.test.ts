@@ -156,3 +156,19 @@ describe('a client that quoted the original itself', () => {
     assert.equal(p.inReplyTo, '<o@x>');
   });
 });
+
+describe('inline images of a replied-to message', () => {
+  const img = Buffer.from('Content-Type: image/png\r\nContent-ID: <logo@x>\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=');
+  const bodies = { html: '<html><body><p>Hi <img src="cid:logo@x"></p></body></html>' };
+  it('come along when the reply quotes the HTML', async () => {
+    const clientMime = msg('To: c@x\nSubject: Re\nContent-Type: text/html', '<p>ok</p>');
+    const built = await buildSmartMessage({ mode: 'reply', clientMime, original: {}, bodies, originalInline: [[img]] });
+    assert.ok(built.includes(img));
+    assert.match((await simpleParser(built, { keepCidLinks: true })).html || '', /<img src="cid:logo@x">/);
+  });
+  it('stay behind when the reply is plain text', async () => {
+    const clientMime = msg('To: c@x\nSubject: Re\nContent-Type: text/plain', 'ok');
+    const built = await buildSmartMessage({ mode: 'reply', clientMime, original: {}, bodies, originalInline: [[img]] });
+    assert.ok(!built.includes(img));
+  });
+});
