@@ -75,12 +75,21 @@ async function send(ctx: CommandContext, req: ComposeRequest, opts: ComposeOptio
   if (mime.byteLength > opts.maxMessageBytes) throw new ComposeFailure('too-large', `message of ${mime.byteLength} bytes exceeds ${opts.maxMessageBytes}`);
   const out = prepare(ctx, req, mime);
   const result = await ctx.ports.submit.submit({ from: ctx.user.email, to: out.recipients }, out.transmitted);
-  if (req.clientId !== undefined) await ctx.ports.state.recordSentMessage(device, req.clientId, new Date(ctx.ports.clock.now().getTime() + CLIENT_ID_TTL_MS));
+  if (req.clientId !== undefined) await rememberClientId(ctx, device, req.clientId);
   ctx.log.info({ messageId: out.messageId, recipients: out.recipients.length, refused: result.rejected.length, bytes: out.transmitted.length }, `${req.command}: message submitted`);
   if (result.rejected.length) await reportRefused(ctx, out, result.rejected);
   if (req.saveInSent) await saveInSent(ctx, out);
   if (original) await markOriginal(ctx, req.command, original);
   return { kind: 'empty' };
+}
+
+/** The message is out: a state store hiccup now must not turn into an error the client answers by sending again. */
+async function rememberClientId(ctx: CommandContext, device: DeviceKey, clientId: string): Promise<void> {
+  try {
+    await ctx.ports.state.recordSentMessage(device, clientId, new Date(ctx.ports.clock.now().getTime() + CLIENT_ID_TTL_MS));
+  } catch (err) {
+    ctx.log.error({ err }, 'the message was sent but its ClientId could not be recorded');
+  }
 }
 
 async function composeSmart(ctx: CommandContext, req: ComposeRequest, original: OriginalRef, opts: ComposeOptions): Promise<Uint8Array> {
