@@ -12,6 +12,7 @@ import { ImapMailMessages } from './adapters/imap/imap-messages.js';
 import { ImapMailStore } from './adapters/imap/imap-mail-store.js';
 import { openImapSession, type ImapSession } from './adapters/imap/imap-session.js';
 import { SessionPool } from './adapters/imap/session-pool.js';
+import { SmtpMailSubmit } from './adapters/smtp/smtp-submit.js';
 import { openStateStore } from './adapters/state/open.js';
 import { createProductionRegistry } from './commands/production.js';
 import type { CommandRegistry } from './commands/registry.js';
@@ -63,6 +64,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       mail: new ImapMailStore(imapPool, user.credentials, signal, { sharedNamespaces: config.imap.sharedNamespaces }),
       messages: new ImapMailMessages(imapPool, user.credentials, signal),
       mailFeed: new ImapChangeFeed(imapPool, user.credentials, signal),
+      submit: new SmtpMailSubmit(config.smtp, user.credentials, signal),
     }),
   };
   const app = createApp({

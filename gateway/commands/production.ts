@@ -9,6 +9,9 @@ import { folderDeleteCommand } from './folder-delete.js';
 import { folderSyncCommand } from './folder-sync.js';
 import { folderUpdateCommand } from './folder-update.js';
 import { provisionCommand } from './provision.js';
+import { sendMailCommand } from './send-mail.js';
+import { smartForwardCommand } from './smart-forward.js';
+import { smartReplyCommand } from './smart-reply.js';
 import { CommandRegistry } from './registry.js';
 import { settingsCommand } from './settings.js';
 import { syncCommand } from './sync.js';
@@ -23,5 +26,8 @@ export function createProductionRegistry(config: Config): CommandRegistry {
     provisionCommand({ policy: config.policy }),
     settingsCommand({ users: config.users }),
     syncCommand(),
+    sendMailCommand({ maxMessageBytes: config.smtp.maxMessageBytes }),
+    smartReplyCommand({ maxMessageBytes: config.smtp.maxMessageBytes }),
+    smartForwardCommand({ maxMessageBytes: config.smtp.maxMessageBytes }),
   ]);
 }

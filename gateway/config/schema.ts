@@ -44,6 +44,15 @@ export const configSchema = z.object({
     port: port.default(587),
     secure: bool.default(false),
     rejectUnauthorized: bool.default(true),
+    /** Connecting and the server's greeting, each. */
+    connectTimeoutMs: z.coerce.number().int().min(100).default(10_000),
+    /** Silence on an open submission connection before the send is given up. */
+    socketTimeoutMs: z.coerce.number().int().min(1000).default(60_000),
+    /**
+     * Largest message SendMail/SmartReply/SmartForward will build and submit (a forward carries the
+     * original's attachments). The message is held once in memory, since APPEND to Sent needs its size.
+     */
+    maxMessageBytes: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
   }).prefault({}),
   dav: z.object({
     url: z.string().url().default('http://127.0.0.1:5232/'),

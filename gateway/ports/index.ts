@@ -8,6 +8,7 @@ import type { Clock } from './clock.js';
 import type { ChangeFeed } from './change-feed.js';
 import type { MailMessages } from './mail-messages.js';
 import type { MailStore } from './mail-store.js';
+import type { MailSubmit } from './mail-submit.js';
 import type { StateStore } from './state-store.js';
 
 export interface CommandPorts {
@@ -19,6 +20,8 @@ export interface CommandPorts {
   readonly messages: MailMessages;
   /** What changed in a mailbox since a cursor (Sync, GetItemEstimate, Ping). */
   readonly mailFeed: ChangeFeed;
+  /** SMTP submission as the user (SendMail, SmartReply, SmartForward); connects only when a message is sent. */
+  readonly submit: MailSubmit;
 }
 
 /**
@@ -35,5 +38,6 @@ export type { HealthCheck, HealthStatus } from './health-check.js';
 export type { MailFolder, MailStore, RenameResult, SpecialUse } from './mail-store.js';
 export type { MailMessages, MailboxRef } from './mail-messages.js';
 export type { ChangeFeed } from './change-feed.js';
+export type { MailSubmit, SubmitEnvelope, SubmitResult } from './mail-submit.js';
 export { BackendCredentials } from './credentials.js';
 export { makeAuthenticatedUser, type AuthenticatedUser } from './identity.js';

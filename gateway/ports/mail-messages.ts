@@ -77,6 +77,15 @@ export interface PartStream {
   readonly contentType?: string;
 }
 
+/** One part as the server stores it, for copying into a new message byte for byte (SmartForward). */
+export interface RawPart {
+  readonly part: string;
+  /** The part's MIME header fields (BODY[<part>.MIME]), ending with the blank line. */
+  readonly header: Uint8Array;
+  /** The part's body, still transfer-encoded (BODY[<part>]). */
+  readonly body: Uint8Array;
+}
+
 export interface MailMessages {
   /** The mailbox as it is now (its current UIDVALIDITY), for callers that name items by today's UIDs. */
   mailboxRef(path: string): Promise<MailboxRef>;
@@ -96,6 +105,8 @@ export interface MailMessages {
    * to the end or destroy it.
    */
   streamPart(box: MailboxRef, uid: number, part: string): Promise<PartStream>;
+  /** Parts (never "" for the whole message) with their MIME headers, undecoded, in one round trip. */
+  fetchRawParts(box: MailboxRef, uid: number, parts: readonly string[]): Promise<RawPart[]>;
   /** Adds, then removes flags; the result per UID asked for. */
   setFlags(box: MailboxRef, uids: readonly number[], change: FlagChange): Promise<Map<number, FlagResult>>;
   /** Moves messages to `destPath`; the new UIDs come from COPYUID. */

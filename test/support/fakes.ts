@@ -9,6 +9,7 @@ import type { CommandPorts, PortsFactory } from '../../gateway/ports/index.js';
 import type { ChangeFeed } from '../../gateway/ports/change-feed.js';
 import type { MailMessages } from '../../gateway/ports/mail-messages.js';
 import type { MailStore } from '../../gateway/ports/mail-store.js';
+import type { MailSubmit } from '../../gateway/ports/mail-submit.js';
 import type { StateStore } from '../../gateway/ports/state-store.js';
 
 /** Accepts the users it is given; counts calls; can be switched to "backend down". */
@@ -59,5 +60,5 @@ export function fakeDocument(root: WbxmlElement): Buffer {
 
 /** The edge does not touch the state store or the mailbox; handlers under test here do not either. */
 export const fakePorts: PortsFactory = {
-  forRequest: (): CommandPorts => ({ state: {} as StateStore, clock: systemClock, mail: {} as MailStore, messages: {} as MailMessages, mailFeed: {} as ChangeFeed }),
+  forRequest: (): CommandPorts => ({ state: {} as StateStore, clock: systemClock, mail: {} as MailStore, messages: {} as MailMessages, mailFeed: {} as ChangeFeed, submit: {} as MailSubmit }),
 };

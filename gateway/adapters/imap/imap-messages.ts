@@ -8,6 +8,7 @@
  *   fetchViews: one UID FETCH per 8,000 characters of UID set (see view-fetch.ts);
  *   fetchParts: UID FETCH <uid> (UID BODY.PEEK[<part>]<0.N+1> ...), one round trip for all parts,
  *   one byte more than asked so `truncated` is known without the structure;
+ *   fetchRawParts: UID FETCH <uid> (UID BODY.PEEK[<part>.MIME] BODY.PEEK[<part>] ...);
  *   streamPart: imapflow download(): UID FETCH <uid> (BODY.PEEK[<part>]<k.65536>) per 64 KiB chunk,
  *   decoded (base64/QP) on the way, pulled as the reader reads.
  * - writes: SELECT <box> (re-SELECT when only EXAMINEd);
@@ -43,6 +44,7 @@ import {
   type MailMessages,
   type MoveResult,
   type PartStream,
+  type RawPart,
 } from '../../ports/mail-messages.js';
 import { classifyImapError, isCommandFailure, responseCode } from './imap-errors.js';
 import type { ImapSession } from './imap-session.js';
@@ -75,6 +77,7 @@ export class ImapMailMessages implements MailMessages {
     return this.#run('FETCH', box, 'read', async (client) => {
       const views = new Map<number, MessageView>();
       if (uids.length === 0) return views;
+      await catchUp(client, uids);
       for (const set of uidSets(uids)) {
         for (const [uid, view] of await fetchViewRows(client, set, { preview: opts.preview !== false })) views.set(uid, view);
       }
@@ -100,6 +103,7 @@ export class ImapMailMessages implements MailMessages {
         if (part === '') source = max === undefined ? true : { start: 0, maxLength: max + 1 };
         else bodyParts.push(max === undefined ? part : { key: part, start: 0, maxLength: max + 1 });
       }
+      await catchUp(client, [uid]);
       const msg = await client.fetchOne(String(uid), { uid: true, ...(bodyParts.length ? { bodyParts } : {}), ...(source !== undefined ? { source } : {}) }, { uid: true });
       if (!msg) throw new MessageNotFoundError(uid);
       return [...wanted].map(([part, max]): FetchedPart => {
@@ -141,6 +145,23 @@ export class ImapMailMessages implements MailMessages {
     return Promise.race([handedOver, work.then(() => handedOver)]);
   }
 
+  async fetchRawParts(box: MailboxRef, uid: number, parts: readonly string[]): Promise<RawPart[]> {
+    checkUids([uid]);
+    for (const p of parts) if (!p || !SECTION.test(p)) throw new MailBackendError(`not a body section: ${JSON.stringify(p)}`);
+    if (parts.length === 0) return [];
+    return this.#run('FETCH', box, 'read', async (client) => {
+      const bodyParts = parts.flatMap((p) => [`${p}.MIME`, p]);
+      await catchUp(client, [uid]);
+      const msg = await client.fetchOne(String(uid), { uid: true, bodyParts }, { uid: true });
+      if (!msg) throw new MessageNotFoundError(uid);
+      return parts.map((part): RawPart => ({
+        part,
+        header: msg.bodyParts?.get(`${part}.mime`) ?? Buffer.alloc(0),
+        body: msg.bodyParts?.get(part) ?? Buffer.alloc(0),
+      }));
+    });
+  }
+
   async setFlags(box: MailboxRef, uids: readonly number[], change: FlagChange): Promise<Map<number, FlagResult>> {
     checkUids(uids);
     const add = checkFlags(change.add ?? []);
@@ -148,6 +169,7 @@ export class ImapMailMessages implements MailMessages {
     const results = new Map<number, FlagResult>(uids.map((u) => [u, { ok: false }]));
     if (uids.length === 0) return results;
     return this.#run('STORE', box, 'write', async (client) => {
+      await catchUp(client, uids);
       for (const set of uidSets(uids)) {
         // A refused STORE (NO, or flags the mailbox's PERMANENTFLAGS do not allow, which imapflow
         // drops) is not thrown: the FLAGS read back below reports it per UID.
@@ -240,6 +262,16 @@ export class ImapMailMessages implements MailMessages {
       throw classifyImapError(err, what);
     }
   }
+}
+
+/**
+ * A pooled session that kept a mailbox selected has not heard of messages delivered since: Dovecot
+ * answers a UID FETCH or STORE of them with nothing until the session takes news (NOOP). Only a
+ * UID at or beyond the session's UIDNEXT can be such a message, so only then is the NOOP paid.
+ */
+async function catchUp(client: ImapFlow, uids: readonly number[]): Promise<void> {
+  const next = client.mailbox ? Number(client.mailbox.uidNext ?? 0) : 0;
+  if (next > 0 && uids.some((u) => u >= next)) await client.noop();
 }
 
 async function select(client: ImapFlow, box: MailboxRef, write: boolean): Promise<void> {
