@@ -72,6 +72,10 @@ export class FakeMessages implements MailMessages {
     throw new Error('not used');
   }
 
+  async fetchRawParts(): Promise<never> {
+    throw new Error('not used');
+  }
+
   async setFlags(ref: MailboxRef, uids: readonly number[], change: FlagChange): Promise<Map<number, FlagResult>> {
     this.calls.push(`STORE ${uids.join(',')} +${(change.add ?? []).join(' ')} -${(change.remove ?? []).join(' ')}`);
     const b = this.#check(ref);
