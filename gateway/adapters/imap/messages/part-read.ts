@@ -1,0 +1,110 @@
+/**
+ * One body part as a download: its exact decoded size first, then its decoded bytes in chunks.
+ *
+ * On the wire (Dovecot 2.3 has BINARY, RFC 3516):
+ *   partInfo: UID FETCH <uid> (UID BODYSTRUCTURE BINARY.SIZE[<part>])
+ *   readPart: UID FETCH <uid> (UID BINARY.PEEK[<part>]<offset.65536>) per chunk
+ *
+ * BINARY lets the server undo the transfer encoding, so the size is known before a byte is sent
+ * (an ItemOperations multipart table and a Content-Length need it up front) and a Range starts at
+ * its own offset instead of decoding everything before it. A server without BINARY gets BODY
+ * sections instead: sizes are then exact only for parts that are not base64/QP encoded, and those
+ * are refused (MailBackendError) rather than answered with a wrong length.
+ */
+import type { ImapFlow, MessageStructureObject } from 'imapflow';
+import { parseBodystructure } from 'imapflow/lib/tools.js';
+import { MailBackendError, MessageNotFoundError, PartNotFoundError, type ByteRange, type PartInfo } from '../../../ports/mail-messages.js';
+
+interface Token {
+  type?: string;
+  value?: unknown;
+  section?: unknown;
+}
+type Attribute = Token | Attribute[] | null;
+
+interface RawExec {
+  exec(command: string, attributes: unknown[], options: { untagged: Record<string, (u: { attributes?: Attribute[] }) => Promise<void>> }): Promise<{ next(): void }>;
+}
+
+/** imapflow's download() chunk: larger chunks were faster on loopback but cost RSS (see imap-messages.ts). */
+export const PART_CHUNK_BYTES = 64 * 1024;
+
+const atom = (value: string): Token => ({ type: 'ATOM', value });
+
+function hasBinary(client: ImapFlow): boolean {
+  return client.capabilities.has('BINARY') || client.capabilities.has('IMAP4REV2');
+}
+
+export async function fetchPartInfo(client: ImapFlow, uid: number, part: string): Promise<PartInfo> {
+  const binary = hasBinary(client);
+  const items: Token[] = [atom('UID'), atom('BODYSTRUCTURE')];
+  if (binary) items.push({ type: 'ATOM', value: 'BINARY.SIZE', section: [atom(part)] });
+  let structure: MessageStructureObject | undefined;
+  let binarySize: number | undefined;
+  let seen = false;
+  const res = await (client as unknown as RawExec).exec('UID FETCH', [{ type: 'SEQUENCE', value: String(uid) }, items], {
+    untagged: {
+      FETCH: async (u) => {
+        const list = u.attributes?.[1];
+        if (!Array.isArray(list)) return;
+        let rowUid: number | undefined;
+        let rowStructure: MessageStructureObject | undefined;
+        let rowSize: number | undefined;
+        for (let i = 0; i + 1 < list.length; i += 2) {
+          const key = String((list[i] as Token | null)?.value ?? '').toUpperCase();
+          const value = list[i + 1];
+          if (key === 'UID') rowUid = Number((value as Token | null)?.value);
+          else if (key === 'BODYSTRUCTURE' && Array.isArray(value)) rowStructure = parseBodystructure(value as never);
+          else if (key.startsWith('BINARY.SIZE')) rowSize = Number((value as Token | null)?.value);
+        }
+        // Unsolicited FETCH rows (another client's flag change) carry no structure.
+        if (rowUid !== uid || !rowStructure) return;
+        seen = true;
+        structure = rowStructure;
+        binarySize = rowSize;
+      },
+    },
+  });
+  res.next();
+  if (!seen || !structure) throw new MessageNotFoundError(uid);
+  const node = findPart(structure, part);
+  if (!node) throw new PartNotFoundError(uid, part);
+  const contentType = (node.type || 'application/octet-stream').toLowerCase();
+  if (binarySize !== undefined && Number.isSafeInteger(binarySize) && binarySize >= 0) return { size: binarySize, contentType };
+  const encoding = (node.encoding ?? '7bit').toLowerCase();
+  if (encoding === 'base64' || encoding === 'quoted-printable') {
+    throw new MailBackendError(`the server cannot report the decoded size of a ${encoding} part (no BINARY)`);
+  }
+  return { size: node.size ?? 0, contentType };
+}
+
+/** The structure node of IMAP section `part`; the root of a single-part message is "1". */
+function findPart(root: MessageStructureObject, part: string): MessageStructureObject | undefined {
+  const stack: MessageStructureObject[] = [root];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    const id = node.part ?? (node === root && !node.type.startsWith('multipart/') ? '1' : undefined);
+    if (id === part) return node;
+    if (node.childNodes) stack.push(...node.childNodes);
+  }
+  return undefined;
+}
+
+/**
+ * Decoded bytes [range.start, range.start + range.length) of the part, one partial fetch per
+ * chunk. `expected` is the size partInfo reported: a message that shrinks or vanishes midway
+ * throws rather than ending early, since a short attachment passed off as complete is corrupt.
+ */
+export async function* readPartChunks(client: ImapFlow, uid: number, part: string, range: ByteRange): AsyncGenerator<Uint8Array> {
+  const binary = hasBinary(client);
+  const end = range.start + range.length;
+  for (let offset = range.start; offset < end; ) {
+    const want = Math.min(PART_CHUNK_BYTES, end - offset);
+    const msg = await client.fetchOne(String(uid), { uid: true, bodyParts: [{ key: part, start: offset, maxLength: want }] }, { uid: true, binary });
+    if (!msg) throw new MessageNotFoundError(uid);
+    const chunk = msg.bodyParts?.get(part.toLowerCase());
+    if (!chunk || chunk.length === 0) throw new MailBackendError(`part ${part} of UID ${uid} ended at ${offset} of ${end} bytes`);
+    const take = chunk.length > want ? chunk.subarray(0, want) : chunk;
+    offset += take.length;
+    yield take;
+  }
+}
