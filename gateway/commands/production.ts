@@ -8,6 +8,8 @@ import { folderCreateCommand } from './folder-create.js';
 import { folderDeleteCommand } from './folder-delete.js';
 import { folderSyncCommand } from './folder-sync.js';
 import { folderUpdateCommand } from './folder-update.js';
+import { getAttachmentCommand } from './get-attachment.js';
+import { itemOperationsCommand } from './item-operations.js';
 import { provisionCommand } from './provision.js';
 import { CommandRegistry } from './registry.js';
 import { settingsCommand } from './settings.js';
@@ -21,5 +23,7 @@ export function createProductionRegistry(config: Config): CommandRegistry {
     folderDeleteCommand(),
     provisionCommand({ policy: config.policy }),
     settingsCommand({ users: config.users }),
+    itemOperationsCommand(),
+    getAttachmentCommand(),
   ]);
 }
