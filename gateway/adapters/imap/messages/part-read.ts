@@ -200,22 +200,44 @@ async function partEncoding(client: ImapFlow, uid: number, part: string): Promis
   return findPart(msg.bodyStructure, part)?.encoding?.toLowerCase();
 }
 
-const NOT_BASE64 = /[^A-Za-z0-9+/]/g;
+/** base64 alphabet -> sextet; -1 for line breaks, padding and anything else, which are skipped. */
+const SEXTET = new Int8Array(256).fill(-1);
+for (let i = 0; i < 64; i++) SEXTET['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
 
-/** The first `length` decoded bytes of a base64 part (all of it for MAX_SAFE_INTEGER), from raw BODY sections. */
+/**
+ * The first `length` decoded bytes of a base64 part (all of it for MAX_SAFE_INTEGER), from raw
+ * BODY sections, decoded byte by byte into one buffer per chunk: no intermediate strings, so a
+ * download leaves little garbage behind (large strings are what made the gateway's RSS climb).
+ */
 async function* base64PartChunks(client: ImapFlow, uid: number, part: string, length: number): AsyncGenerator<Uint8Array> {
   let left = length;
-  let carry = '';
+  let acc = 0;
+  let sextets = 0;
   for (let offset = 0; left > 0; ) {
     const raw = await fetchSection(client, uid, part, offset, PART_CHUNK_BYTES, false);
     offset += raw.length;
+    const out = Buffer.allocUnsafe(Math.ceil((raw.length * 3) / 4) + 3);
+    let n = 0;
+    for (let i = 0; i < raw.length; i++) {
+      const v = SEXTET[raw[i]!]!;
+      if (v < 0) continue;
+      acc = (acc << 6) | v;
+      if (++sextets === 4) {
+        out[n++] = (acc >> 16) & 0xff;
+        out[n++] = (acc >> 8) & 0xff;
+        out[n++] = acc & 0xff;
+        acc = 0;
+        sextets = 0;
+      }
+    }
     const last = raw.length < PART_CHUNK_BYTES;
-    // Line breaks and padding go; whole 4-character groups are decoded, the rest waits for the next chunk.
-    const text = carry + raw.toString('latin1').replace(NOT_BASE64, '');
-    const whole = last ? text.length : text.length - (text.length % 4);
-    carry = text.slice(whole);
-    let bytes = Buffer.from(text.slice(0, whole), 'base64');
-    if (bytes.length > left) bytes = bytes.subarray(0, left);
+    if (last && sextets >= 2) {
+      // Unpadded (or padded, the padding being skipped) tail: 2 sextets are 1 byte, 3 are 2.
+      acc <<= 6 * (4 - sextets);
+      out[n++] = (acc >> 16) & 0xff;
+      if (sextets === 3) out[n++] = (acc >> 8) & 0xff;
+    }
+    const bytes = out.subarray(0, Math.min(n, left));
     left -= bytes.length;
     if (bytes.length > 0) yield bytes;
     if (last) break;
