@@ -155,10 +155,18 @@ async function main(): Promise<void> {
       'ItemOperations inline base64 (16.1)': () => download(url, { Cmd: 'ItemOperations' }, '16.1', {}, fetchDoc(), false),
       'GetAttachment (12.1)': () => download(url, { Cmd: 'GetAttachment', AttachmentName: fileReference }, '12.1', {}, undefined, false),
     };
-    // Cold: the first full download in a fresh gateway process, measured on its own. V8 grows its
-    // young generation to working size on the first large transfer (a one-off per process, which
-    // a gateway serving phones has long paid); the rounds below are steady state.
+    // Warm-up: the small attachment through the same code paths (sessions logged in, code compiled).
+    await download(url, { Cmd: 'ItemOperations' }, '16.1', { 'MS-ASAcceptMultiPart': 'T' }, encode(el('ItemOperations', 'ItemOperations', [el('ItemOperations', 'Fetch', [el('ItemOperations', 'Store', 'Mailbox'), el('AirSyncBase', 'FileReference', `${collectionId}:${appended.uid}:3`)])])), true);
+    await download(url, { Cmd: 'GetAttachment', AttachmentName: `${collectionId}:${appended.uid}:3` }, '12.1', {}, undefined, false);
+    // Cold: the first large download in this gateway process, measured on its own (V8 grows its
+    // heap to working size on the first large transfer); the rounds below are steady state.
+    const heap = (): Promise<Record<string, number>> => new Promise((resolve) => {
+      child.once('message', (m) => resolve(m as Record<string, number>));
+      child.send('heap');
+    });
+    const heapBefore = await heap();
     const cold = await measured(child, cases['ItemOperations multipart (16.1)']!);
+    const heapAfter = await heap();
     await imapflowFetch(appended.uid, 'binary');
 
     console.log(`attachments benchmark: ${MB} MiB attachment (${SIZE} bytes, base64 in MIME), Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), ${ROUNDS} rounds, median time, worst peak${FORCE_GC ? ', full GC before each' : ''}`);
@@ -166,6 +174,8 @@ async function main(): Promise<void> {
     const line = (what: string, ms: number, peak: string, ok: boolean) =>
       console.log(`${what.padEnd(38)} ${ms.toFixed(0).padStart(7)} ${(SIZE / 1e6 / (ms / 1000)).toFixed(0).padStart(6)}   ${peak.padStart(29)}   ${ok ? 'yes' : 'NO'}`);
     console.log(`cold: first multipart download in the fresh gateway: ${cold.ms.toFixed(0)} ms, peak RSS increase ${cold.peakIncreaseMiB.toFixed(1)} MiB, bytes ${cold.sha === expected ? 'ok' : 'WRONG'}`);
+    const grown = Object.keys(heapAfter).filter((k) => Math.abs(heapAfter[k]! - (heapBefore[k] ?? 0)) >= 0.5).map((k) => `${k} ${heapBefore[k]} -> ${heapAfter[k]}`);
+    console.log(`      MiB committed before -> after it: ${grown.join(', ') || 'no change'}`);
     let worst = cold.peakIncreaseMiB;
     const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]! : '';
     for (const [what, run] of Object.entries(cases)) {

@@ -206,8 +206,9 @@ for (let i = 0; i < 64; i++) SEXTET['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq
 
 /**
  * The first `length` decoded bytes of a base64 part (all of it for MAX_SAFE_INTEGER), from raw
- * BODY sections, decoded byte by byte into one buffer per chunk: no intermediate strings, so a
- * download leaves little garbage behind (large strings are what made the gateway's RSS climb).
+ * BODY sections, decoded byte by byte in place (the output never overtakes the input: 3 bytes
+ * out per 4 in): no strings and no second buffer, so a download leaves as little garbage as
+ * imapflow allows. Dead Buffers are what raises a streaming gateway's RSS: V8 collects them late.
  */
 async function* base64PartChunks(client: ImapFlow, uid: number, part: string, length: number): AsyncGenerator<Uint8Array> {
   let left = length;
@@ -216,16 +217,26 @@ async function* base64PartChunks(client: ImapFlow, uid: number, part: string, le
   for (let offset = 0; left > 0; ) {
     const raw = await fetchSection(client, uid, part, offset, PART_CHUNK_BYTES, false);
     offset += raw.length;
-    const out = Buffer.allocUnsafe(Math.ceil((raw.length * 3) / 4) + 3);
+    // The section is ours alone (imapflow's buffer for this FETCH): decoded into itself. A group
+    // begun in the previous chunk would write ahead of the reading position, so its 3 bytes go
+    // apart (`head`); every later group reads 4 bytes before it writes 3.
+    const out = raw;
     let n = 0;
+    let headPending = sextets > 0;
+    let head: number[] = [];
     for (let i = 0; i < raw.length; i++) {
       const v = SEXTET[raw[i]!]!;
       if (v < 0) continue;
       acc = (acc << 6) | v;
       if (++sextets === 4) {
-        out[n++] = (acc >> 16) & 0xff;
-        out[n++] = (acc >> 8) & 0xff;
-        out[n++] = acc & 0xff;
+        if (headPending) {
+          head = [(acc >> 16) & 0xff, (acc >> 8) & 0xff, acc & 0xff];
+          headPending = false;
+        } else {
+          out[n++] = (acc >> 16) & 0xff;
+          out[n++] = (acc >> 8) & 0xff;
+          out[n++] = acc & 0xff;
+        }
         acc = 0;
         sextets = 0;
       }
@@ -234,12 +245,15 @@ async function* base64PartChunks(client: ImapFlow, uid: number, part: string, le
     if (last && sextets >= 2) {
       // Unpadded (or padded, the padding being skipped) tail: 2 sextets are 1 byte, 3 are 2.
       acc <<= 6 * (4 - sextets);
-      out[n++] = (acc >> 16) & 0xff;
-      if (sextets === 3) out[n++] = (acc >> 8) & 0xff;
+      const tail = sextets === 3 ? [(acc >> 16) & 0xff, (acc >> 8) & 0xff] : [(acc >> 16) & 0xff];
+      if (headPending) head = tail;
+      else for (const b of tail) out[n++] = b;
     }
-    const bytes = out.subarray(0, Math.min(n, left));
-    left -= bytes.length;
-    if (bytes.length > 0) yield bytes;
+    for (const piece of [Buffer.from(head), out.subarray(0, n)]) {
+      const bytes = piece.subarray(0, Math.min(piece.length, left));
+      left -= bytes.length;
+      if (bytes.length > 0) yield bytes;
+    }
     if (last) break;
   }
   if (left > 0 && length !== Number.MAX_SAFE_INTEGER) throw new MailBackendError(`part ${part} of UID ${uid} ended ${left} bytes short`);
