@@ -8,7 +8,7 @@
  * /proc/<pid>/clear_refs, VmRSS is the baseline, and VmHWM after the download is
  * the peak; the increase must stay under 32 MiB. With --gc a full GC runs first (see FORCE_GC). Every download is checked byte for byte (SHA-256).
  *
- *   npx tsx bench/attachments/run.ts [--mb 50] [--rounds 3]
+ *   npx tsx bench/attachments/run.ts [--mb 50] [--rounds 3] [--only multipart|inline|getattachment] [--gc]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
