@@ -111,10 +111,9 @@ export interface MailMessages {
    */
   partInfo(box: MailboxRef, uid: number, part: string): Promise<PartInfo>;
   /**
-   * Decoded bytes of one part (the whole part, or `range` of it, clamped to its end), fetched in
-   * chunks as the reader pulls them: the server decodes (BINARY.PEEK partial fetches), so a range
-   * costs only its own bytes. The session is borrowed when iteration starts and returned when it
-   * ends; a message that disappears midway fails the iteration.
+   * Decoded bytes of one part (the whole part, or `range` of it), fetched in chunks as the reader
+   * pulls them, never the whole part at once. The session is borrowed when iteration starts and
+   * returned when it ends; a message that disappears or comes up short midway fails the iteration.
    */
   readPart(box: MailboxRef, uid: number, part: string, range?: ByteRange): AsyncIterable<Uint8Array>;
   /** Expunges every message of the mailbox (ItemOperations EmptyFolderContents), without listing them. */

@@ -9,13 +9,16 @@
  *   fetchParts: UID FETCH <uid> (UID BODY.PEEK[<part>]<0.N+1> ...), one round trip for all parts,
  *   one byte more than asked so `truncated` is known without the structure;
  *   streamPart: imapflow download(): UID FETCH <uid> (BODY.PEEK[<part>]<k.65536>) per 64 KiB chunk,
- *   decoded (base64/QP) on the way, pulled as the reader reads.
+ *   decoded (base64/QP) on the way, pulled as the reader reads;
+ *   partInfo, readPart: see messages/part-read.ts (BINARY.SIZE checked by probes; BODY sections
+ *   decoded here, or BINARY for a Range further in), 1 MiB per FETCH.
  * - writes: SELECT <box> (re-SELECT when only EXAMINEd);
  *   setFlags: UID STORE <set> +FLAGS.SILENT (...), UID STORE <set> -FLAGS.SILENT (...), then
  *   UID FETCH <set> (UID FLAGS) to report per UID what the server really holds;
  *   moveMessages: UID MOVE <set> <dest> (COPYUID); without MOVE: UID COPY + UID STORE +FLAGS.SILENT
  *   (\Deleted) + UID EXPUNGE <set>; deleteMessages: UID STORE +FLAGS.SILENT (\Deleted) + UID EXPUNGE <set>;
  *   appendMessage: APPEND <box> (flags) "date" {literal} (APPENDUID);
+ *   emptyMailbox: SELECT, UID STORE 1:* +FLAGS.SILENT (\Deleted), UID EXPUNGE 1:*;
  *   replaceMessage: SELECT, UID FETCH <uid> (FLAGS), APPEND, UID STORE + UID EXPUNGE <uid>.
  */
 import { Readable } from 'node:stream';
