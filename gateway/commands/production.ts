@@ -8,6 +8,8 @@ import { folderCreateCommand } from './folder-create.js';
 import { folderDeleteCommand } from './folder-delete.js';
 import { folderSyncCommand } from './folder-sync.js';
 import { folderUpdateCommand } from './folder-update.js';
+import { getAttachmentCommand } from './get-attachment.js';
+import { itemOperationsCommand } from './item-operations.js';
 import { provisionCommand } from './provision.js';
 import { sendMailCommand } from './send-mail.js';
 import { smartForwardCommand } from './smart-forward.js';
@@ -29,5 +31,7 @@ export function createProductionRegistry(config: Config): CommandRegistry {
     sendMailCommand({ maxMessageBytes: config.smtp.maxMessageBytes }),
     smartReplyCommand({ maxMessageBytes: config.smtp.maxMessageBytes }),
     smartForwardCommand({ maxMessageBytes: config.smtp.maxMessageBytes }),
+    itemOperationsCommand(),
+    getAttachmentCommand(),
   ]);
 }

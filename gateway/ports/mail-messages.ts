@@ -86,6 +86,20 @@ export interface RawPart {
   readonly body: Uint8Array;
 }
 
+/** One body part as a client downloads it (ItemOperations Fetch by FileReference, GetAttachment). */
+export interface PartInfo {
+  /** Exact size of the decoded content (transfer encoding removed), in bytes: what a download yields. */
+  readonly size: number;
+  /** MIME type of the part, lower case ("application/pdf"). */
+  readonly contentType: string;
+}
+
+export interface ByteRange {
+  /** First byte, zero-based. */
+  readonly start: number;
+  readonly length: number;
+}
+
 export interface MailMessages {
   /** The mailbox as it is now (its current UIDVALIDITY), for callers that name items by today's UIDs. */
   mailboxRef(path: string): Promise<MailboxRef>;
@@ -107,6 +121,20 @@ export interface MailMessages {
   streamPart(box: MailboxRef, uid: number, part: string): Promise<PartStream>;
   /** Parts (never "" for the whole message) with their MIME headers, undecoded, in one round trip. */
   fetchRawParts(box: MailboxRef, uid: number, parts: readonly string[]): Promise<RawPart[]>;
+  /**
+   * The exact decoded size and the type of one part, without reading its content (IMAP BINARY.SIZE,
+   * RFC 3516). Throws MessageNotFoundError when the message is gone, PartNotFoundError when it has
+   * no such part.
+   */
+  partInfo(box: MailboxRef, uid: number, part: string): Promise<PartInfo>;
+  /**
+   * Decoded bytes of one part (the whole part, or `range` of it), fetched in chunks as the reader
+   * pulls them, never the whole part at once. The session is borrowed when iteration starts and
+   * returned when it ends; a message that disappears or comes up short midway fails the iteration.
+   */
+  readPart(box: MailboxRef, uid: number, part: string, range?: ByteRange): AsyncIterable<Uint8Array>;
+  /** Expunges every message of the mailbox (ItemOperations EmptyFolderContents), without listing them. */
+  emptyMailbox(path: string): Promise<void>;
   /** Adds, then removes flags; the result per UID asked for. */
   setFlags(box: MailboxRef, uids: readonly number[], change: FlagChange): Promise<Map<number, FlagResult>>;
   /** Moves messages to `destPath`; the new UIDs come from COPYUID. */
@@ -125,7 +153,7 @@ export interface MailMessages {
   replaceMessage(box: MailboxRef, uid: number, mime: Uint8Array, opts?: AppendOptions): Promise<AppendedMessage>;
 }
 
-export type MailMessageErrorCode = 'uid-gone' | 'uidvalidity-changed' | 'invalid-flag' | 'no-uidplus';
+export type MailMessageErrorCode = 'uid-gone' | 'part-gone' | 'uidvalidity-changed' | 'invalid-flag' | 'no-uidplus';
 
 /**
  * A refusal about messages. Folder-level refusals are MailStore's own classes (FolderNotFoundError,
@@ -145,6 +173,14 @@ export class MessageNotFoundError extends MailMessageError {
   readonly code = 'uid-gone';
   constructor(readonly uid: number, message = `message UID ${uid} is gone`) {
     super(message);
+  }
+}
+
+/** The message exists but has no body part with this section number. */
+export class PartNotFoundError extends MailMessageError {
+  readonly code = 'part-gone';
+  constructor(readonly uid: number, readonly part: string) {
+    super(`message UID ${uid} has no part ${JSON.stringify(part)}`);
   }
 }
 

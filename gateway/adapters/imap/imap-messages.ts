@@ -10,7 +10,9 @@
  *   one byte more than asked so `truncated` is known without the structure;
  *   fetchRawParts: UID FETCH <uid> (UID BODY.PEEK[<part>.MIME] BODY.PEEK[<part>] ...);
  *   streamPart: imapflow download(): UID FETCH <uid> (BODY.PEEK[<part>]<k.65536>) per 64 KiB chunk,
- *   decoded (base64/QP) on the way, pulled as the reader reads.
+ *   decoded (base64/QP) on the way, pulled as the reader reads;
+ *   partInfo, readPart: see messages/part-read.ts (BINARY.SIZE checked by probes; BODY sections
+ *   decoded here, or BINARY for a Range further in), 1 MiB per FETCH.
  * - writes: SELECT <box> (re-SELECT when only EXAMINEd);
  *   setFlags: UID STORE <set> +FLAGS.SILENT (...), UID STORE <set> -FLAGS.SILENT (...), then
  *   UID FETCH <set> (UID FLAGS MODSEQ) to report per UID what the server really holds and the
@@ -18,9 +20,11 @@
  *   moveMessages: UID MOVE <set> <dest> (COPYUID); without MOVE: UID COPY + UID STORE +FLAGS.SILENT
  *   (\Deleted) + UID EXPUNGE <set>; deleteMessages: UID STORE +FLAGS.SILENT (\Deleted) + UID EXPUNGE <set>;
  *   appendMessage: APPEND <box> (flags) "date" {literal} (APPENDUID);
+ *   emptyMailbox: SELECT, UID STORE 1:* +FLAGS.SILENT (\Deleted), UID EXPUNGE 1:*;
  *   replaceMessage: SELECT, UID FETCH <uid> (FLAGS), APPEND, UID STORE + UID EXPUNGE <uid>;
  *   findByHeader: NOOP (to see other sessions' appends), UID SEARCH HEADER <name> <value>.
  */
+import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ImapFlow } from 'imapflow';
 import type { FetchRequest } from '../../convert/email/body-plan.js';
@@ -37,18 +41,21 @@ import {
   UidValidityChangedError,
   type AppendedMessage,
   type AppendOptions,
+  type ByteRange,
   type FetchViewsOptions,
   type FlagChange,
   type FlagResult,
   type MailboxRef,
   type MailMessages,
   type MoveResult,
+  type PartInfo,
   type PartStream,
   type RawPart,
 } from '../../ports/mail-messages.js';
 import { classifyImapError, isCommandFailure, responseCode } from './imap-errors.js';
 import type { ImapSession } from './imap-session.js';
 import { flagDigest } from './messages/flag-digest.js';
+import { fetchPartInfo, readPartChunks } from './messages/part-read.js';
 import { fetchViewRows, uidSets } from './messages/view-fetch.js';
 import type { SessionPool } from './session-pool.js';
 
@@ -160,6 +167,58 @@ export class ImapMailMessages implements MailMessages {
         body: msg.bodyParts?.get(part) ?? Buffer.alloc(0),
       }));
     });
+  }
+
+  async partInfo(box: MailboxRef, uid: number, part: string): Promise<PartInfo> {
+    checkUids([uid]);
+    checkSection(part, false);
+    return this.#run('FETCH', box, 'read', (client) => fetchPartInfo(client, uid, part));
+  }
+
+  readPart(box: MailboxRef, uid: number, part: string, range?: ByteRange): AsyncIterable<Uint8Array> {
+    checkUids([uid]);
+    checkSection(part, false);
+    const whole: ByteRange = { start: 0, length: Number.MAX_SAFE_INTEGER };
+    return this.#lentChunks(box, (client) => readPartChunks(client, uid, part, range ?? whole));
+  }
+
+  async emptyMailbox(path: string): Promise<void> {
+    await this.#run('EXPUNGE', undefined, 'none', async (client) => {
+      const mailbox = await client.mailboxOpen(path, { readOnly: false });
+      if (!mailbox.exists) return;
+      // One UID STORE 1:* and one UID EXPUNGE 1:*: the server never lists the messages to us.
+      const ok = await client.messageDelete('1:*', { uid: true });
+      if (!ok) await failure(client, 'EXPUNGE');
+    });
+  }
+
+  /**
+   * Chunks produced on a session borrowed when iteration starts (not before: a response that
+   * streams several parts one after another must not hold several sessions while the first is
+   * read) and returned when it ends, fails or the reader stops.
+   */
+  async *#lentChunks(box: MailboxRef, produce: (client: ImapFlow) => AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    let handOver!: (s: Readable) => void;
+    let handed = false;
+    const handedOver = new Promise<Readable>((resolve) => (handOver = resolve));
+    const work = this.#run('FETCH', box, 'read', async (client) => {
+      if (handed) throw new BackendUnavailableError('imap', 'IMAP connection lost while streaming a part');
+      // Readable.from pulls the generator only as the reader reads: one chunk in flight at most.
+      const content = Readable.from(produce(client), { objectMode: false, highWaterMark: 1 });
+      const abort = (): void => void content.destroy(new Error('request aborted'));
+      this.signal.addEventListener('abort', abort, { once: true });
+      handed = true;
+      handOver(content);
+      await finished(content).catch(() => undefined);
+      this.signal.removeEventListener('abort', abort);
+    });
+    work.catch(() => undefined);
+    const content = await Promise.race([handedOver, work.then(() => handedOver)]);
+    try {
+      for await (const chunk of content) yield chunk as Uint8Array;
+    } finally {
+      content.destroy();
+    }
   }
 
   async setFlags(box: MailboxRef, uids: readonly number[], change: FlagChange): Promise<Map<number, FlagResult>> {
@@ -335,6 +394,10 @@ function hasModSeqs(client: ImapFlow): boolean {
 /** \Recent says "new to this session", nothing about the message: never reported. */
 export function withoutRecent(flags: Iterable<string>): string[] {
   return [...flags].filter((f) => f.toLowerCase() !== '\\recent');
+}
+
+function checkSection(part: string, allowWhole: boolean): void {
+  if (!SECTION.test(part) || (!allowWhole && part === '')) throw new MailBackendError(`not a body section: ${JSON.stringify(part)}`);
 }
 
 function checkUids(uids: readonly number[]): void {

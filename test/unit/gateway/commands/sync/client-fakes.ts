@@ -76,6 +76,18 @@ export class FakeMessages implements MailMessages {
     throw new Error('not used');
   }
 
+  async partInfo(): Promise<never> {
+    throw new Error('not used');
+  }
+
+  readPart(): AsyncIterable<Uint8Array> {
+    throw new Error('not used');
+  }
+
+  async emptyMailbox(): Promise<never> {
+    throw new Error('not used');
+  }
+
   async setFlags(ref: MailboxRef, uids: readonly number[], change: FlagChange): Promise<Map<number, FlagResult>> {
     this.calls.push(`STORE ${uids.join(',')} +${(change.add ?? []).join(' ')} -${(change.remove ?? []).join(' ')}`);
     const b = this.#check(ref);
