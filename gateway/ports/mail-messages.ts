@@ -71,6 +71,33 @@ export interface PartStream {
   readonly contentType?: string;
 }
 
+/**
+ * What Search and Find ask of a mailbox, as a tree the adapter turns into its own query language
+ * (IMAP SEARCH keys). `text` matches a word or phrase in the subject, the sender and recipient
+ * addresses or the body; dates are INTERNALDATE (EAS DateReceived).
+ */
+export type MessageQuery =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'receivedAfter'; readonly date: Date }
+  | { readonly kind: 'receivedBefore'; readonly date: Date }
+  | { readonly kind: 'and'; readonly of: readonly MessageQuery[] }
+  | { readonly kind: 'or'; readonly of: readonly MessageQuery[] };
+
+export interface SearchMessagesOptions {
+  /** Report INTERNALDATE for this many of the newest hits (to merge hits of several mailboxes by date). */
+  readonly datesOfFirst?: number;
+}
+
+export interface MessageSearchResult {
+  /** The mailbox as searched: hits are UIDs within this UIDVALIDITY. */
+  readonly box: MailboxRef;
+  /** Every matching UID, newest (by INTERNALDATE) first. */
+  readonly uids: readonly number[];
+  /** INTERNALDATE of the first `datesOfFirst` hits. */
+  readonly dates: ReadonlyMap<number, Date>;
+}
+
 export interface MailMessages {
   /** The mailbox as it is now (its current UIDVALIDITY), for callers that name items by today's UIDs. */
   mailboxRef(path: string): Promise<MailboxRef>;
@@ -100,6 +127,8 @@ export interface MailMessages {
   appendMessage(path: string, mime: Uint8Array, opts?: AppendOptions): Promise<AppendedMessage>;
   /** A draft's Change: appends the new version, then deletes the old one. */
   replaceMessage(box: MailboxRef, uid: number, mime: Uint8Array, opts?: AppendOptions): Promise<AppendedMessage>;
+  /** The messages of mailbox `path` matching `query`, newest first; only UIDs, never the messages themselves. */
+  searchMessages(path: string, query: MessageQuery, opts?: SearchMessagesOptions): Promise<MessageSearchResult>;
 }
 
 export type MailMessageErrorCode = 'uid-gone' | 'uidvalidity-changed' | 'invalid-flag' | 'no-uidplus';

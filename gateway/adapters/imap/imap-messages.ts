@@ -17,6 +17,7 @@
  *   (\Deleted) + UID EXPUNGE <set>; deleteMessages: UID STORE +FLAGS.SILENT (\Deleted) + UID EXPUNGE <set>;
  *   appendMessage: APPEND <box> (flags) "date" {literal} (APPENDUID);
  *   replaceMessage: SELECT, UID FETCH <uid> (FLAGS), APPEND, UID STORE + UID EXPUNGE <uid>.
+ * - searchMessages: EXAMINE, UID SORT (REVERSE ARRIVAL) or UID SEARCH, see messages/search.ts.
  */
 import { finished } from 'node:stream/promises';
 import type { ImapFlow } from 'imapflow';
@@ -39,11 +40,15 @@ import {
   type FlagResult,
   type MailboxRef,
   type MailMessages,
+  type MessageQuery,
+  type MessageSearchResult,
   type MoveResult,
+  type SearchMessagesOptions,
   type PartStream,
 } from '../../ports/mail-messages.js';
 import { classifyImapError, isCommandFailure, responseCode } from './imap-errors.js';
 import type { ImapSession } from './imap-session.js';
+import { searchMailbox } from './messages/search.js';
 import { fetchViewRows, uidSets } from './messages/view-fetch.js';
 import type { SessionPool } from './session-pool.js';
 
@@ -205,6 +210,11 @@ export class ImapMailMessages implements MailMessages {
       await expungeOnly(client, String(uid));
       return appended;
     });
+  }
+
+  /** EXAMINE, then one UID SORT (or UID SEARCH); see messages/search.ts. */
+  async searchMessages(path: string, query: MessageQuery, opts: SearchMessagesOptions = {}): Promise<MessageSearchResult> {
+    return this.#run('SEARCH', undefined, 'read', (client) => searchMailbox(client, path, query, opts));
   }
 
   /**
