@@ -10,6 +10,7 @@ import { folderSyncCommand } from './folder-sync.js';
 import { folderUpdateCommand } from './folder-update.js';
 import { moveItemsCommand } from './move-items.js';
 import { provisionCommand } from './provision.js';
+import { searchCommand } from './search.js';
 import { CommandRegistry } from './registry.js';
 import { settingsCommand } from './settings.js';
 
@@ -23,5 +24,6 @@ export function createProductionRegistry(config: Config): CommandRegistry {
     moveItemsCommand(),
     provisionCommand({ policy: config.policy }),
     settingsCommand({ users: config.users }),
+    searchCommand(),
   ]);
 }
