@@ -4,6 +4,7 @@
  * not offered.
  */
 import type { Config } from '../config/schema.js';
+import { findCommand } from './find.js';
 import { folderCreateCommand } from './folder-create.js';
 import { folderDeleteCommand } from './folder-delete.js';
 import { folderSyncCommand } from './folder-sync.js';
@@ -25,5 +26,6 @@ export function createProductionRegistry(config: Config): CommandRegistry {
     provisionCommand({ policy: config.policy }),
     settingsCommand({ users: config.users }),
     searchCommand(),
+    findCommand(),
   ]);
 }

@@ -133,7 +133,7 @@ async function foldersInScope(ctx: CommandContext, collectionIds: readonly strin
   };
   for (const id of collectionIds) {
     const c = await resolveMailCollection(ctx, id, folders);
-    if (!c) throw new SearchRequestError(StoreStatus.InvalidRequest, `Search: CollectionId ${JSON.stringify(id.slice(0, 64))} is not a mail folder of this user`);
+    if (!c) throw new SearchRequestError(StoreStatus.InvalidRequest, `Search: CollectionId ${JSON.stringify(id.slice(0, 64))} is not a mail folder of this user`, true);
     add({ collectionId: c.collectionId, folder: c.folder });
     if (deep && c.folder.delimiter) {
       const prefix = c.folder.path + c.folder.delimiter;

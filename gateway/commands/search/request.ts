@@ -19,7 +19,8 @@ export const StoreStatus = {
 } as const;
 
 export class SearchRequestError extends Error {
-  constructor(readonly status: number, message: string) {
+  /** `unknownCollection`: a CollectionId the user has no mail folder for (Find answers that differently). */
+  constructor(readonly status: number, message: string, readonly unknownCollection = false) {
     super(message);
     this.name = 'SearchRequestError';
   }
