@@ -14,6 +14,7 @@ import { provisionCommand } from './provision.js';
 import { searchCommand } from './search.js';
 import { CommandRegistry } from './registry.js';
 import { settingsCommand } from './settings.js';
+import { syncCommand } from './sync.js';
 
 export function createProductionRegistry(config: Config): CommandRegistry {
   return new CommandRegistry([
@@ -27,5 +28,6 @@ export function createProductionRegistry(config: Config): CommandRegistry {
     settingsCommand({ users: config.users }),
     searchCommand(),
     findCommand(),
+    syncCommand(),
   ]);
 }
