@@ -141,6 +141,26 @@ describe('Search of the mailbox over HTTP with WBXML, on Dovecot', { timeout: 24
     }
   });
 
+  it('ConversationId: every message of the thread, found from the id a result carried', async () => {
+    const roots = new Map<string, number[]>();
+    for (const m of seeded.messages) roots.set(m.threadRoot, [...(roots.get(m.threadRoot) ?? []), m.uid!]);
+    const [root, members] = [...roots].sort((a, b) => b[1].length - a[1].length)[0]!;
+    assert.ok(members.length >= 3, `the seeder made a thread of ${members.length}`);
+    const subject = seeded.messages.find((m) => m.messageId === root)!.subject;
+    // The thread root's own result tells the ConversationId, as a phone would learn it.
+    const date = seeded.messages.find((m) => m.messageId === root)!.internalDate;
+    const around = await run(searchReq([and(coll(bigId), cmp('GreaterThan', new Date(date.getTime() - 1000)), cmp('LessThan', new Date(date.getTime() + 1000)))]));
+    const hit = around.results.find((x) => x.subject === subject)!;
+    const conversation = kid(hit.props, 'ConversationId')!;
+    assert.ok(conversation.opaque && conversation.opaque.length === 16);
+    const started = performance.now();
+    const r = await run(searchReq([and(coll(bigId), el(S, 'ConversationId', conversation.opaque))]));
+    const ms = performance.now() - started;
+    assert.deepEqual([r.store, r.total], [1, members.length]);
+    assert.deepEqual(r.results.map((x) => uidOf(x.longId)).sort((a, b) => a - b), [...members].sort((a, b) => a - b));
+    console.log(`# Search by ConversationId over 2,000 messages (${members.length} in the thread): ${ms.toFixed(0)} ms`);
+  });
+
   it('refusals: GAL and DocumentLibrary stores, an unknown CollectionId, a bad Range are Store Status 2; a CollectionId inside an Or is 8', async () => {
     assert.deepEqual(await run(searchReq([free('x')], [], 'GAL')), { status: 1, store: 2, results: [] });
     assert.equal((await run(searchReq([free('x')], [], 'DocumentLibrary'))).store, 2);
