@@ -93,6 +93,16 @@ export type MessageQuery =
 export interface SearchMessagesOptions {
   /** Report INTERNALDATE for this many of the newest hits (to merge hits of several mailboxes by date). */
   readonly datesOfFirst?: number;
+  /** Report every hit's threading headers and INTERNALDATE (to tell conversations apart without loading messages). */
+  readonly threadHeaders?: boolean;
+}
+
+/** The header fields that say which thread a message belongs to, raw as the message has them. */
+export interface ThreadHeaders {
+  readonly messageId?: string;
+  readonly inReplyTo?: string;
+  /** The References header's message ids, oldest first. */
+  readonly references?: readonly string[];
 }
 
 export interface MessageSearchResult {
@@ -100,8 +110,10 @@ export interface MessageSearchResult {
   readonly box: MailboxRef;
   /** Every matching UID, newest (by INTERNALDATE) first. */
   readonly uids: readonly number[];
-  /** INTERNALDATE of the first `datesOfFirst` hits. */
+  /** INTERNALDATE of the first `datesOfFirst` hits (of every hit with `threadHeaders`). */
   readonly dates: ReadonlyMap<number, Date>;
+  /** With `threadHeaders`: each hit's threading headers. */
+  readonly threads?: ReadonlyMap<number, ThreadHeaders>;
 }
 
 export interface MailMessages {

@@ -6,7 +6,8 @@
  * first `last + 1` hits of each folder (no hit past those can reach the page).
  */
 import { conversationId as conversationIdOf } from '../../convert/email/envelope.js';
-import { FolderNotFoundError, MailBackendError, type MailboxRef, type MessageSearchResult } from '../../ports/mail-messages.js';
+import type { MessageView } from '../../convert/email/message-view.js';
+import { FolderNotFoundError, MailBackendError, type MailboxRef, type MessageSearchResult, type ThreadHeaders } from '../../ports/mail-messages.js';
 import type { MailFolder } from '../../ports/mail-store.js';
 import { MailStoreError } from '../../ports/mail-store.js';
 import { resolveMailCollection } from '../email/collections.js';
@@ -87,7 +88,7 @@ function merge(results: readonly { scoped: Scoped; found: MessageSearchResult }[
 
 async function searchOne(ctx: CommandContext, s: Scoped, plan: QueryPlan, datesOfFirst: number): Promise<MessageSearchResult | undefined> {
   try {
-    const found = await ctx.ports.messages.searchMessages(s.folder.path, plan.messages, { datesOfFirst: plan.conversationId ? 0 : datesOfFirst });
+    const found = await ctx.ports.messages.searchMessages(s.folder.path, plan.messages, plan.conversationId ? { threadHeaders: true } : { datesOfFirst });
     return plan.conversationId ? await inConversation(ctx, found, plan.conversationId) : found;
   } catch (err) {
     // A folder deleted since the listing has nothing to find.
@@ -97,17 +98,27 @@ async function searchOne(ctx: CommandContext, s: Scoped, plan: QueryPlan, datesO
   }
 }
 
-/** The hits that belong to the conversation: their views say which thread they are in. */
+/**
+ * The hits that belong to the conversation. A ConversationId is a hash of the thread root's
+ * Message-ID, so it is recomputed from each hit's threading headers (a few hundred bytes each);
+ * only messages without any of those headers (hashed from subject and date) need their views.
+ */
 async function inConversation(ctx: CommandContext, found: MessageSearchResult, id: Uint8Array): Promise<MessageSearchResult> {
   if (found.uids.length > MAX_CONVERSATION_CANDIDATES) throw new SearchRequestError(StoreStatus.TooComplex, `Search: ConversationId over ${found.uids.length} messages`);
-  const views = await ctx.ports.messages.fetchViews(found.box, found.uids, { preview: false });
   const want = Buffer.from(id);
+  const same = (view: Pick<MessageView, 'messageId' | 'inReplyTo' | 'references' | 'subject' | 'date'>): boolean => want.equals(Buffer.from(conversationIdOf(view as MessageView)));
+  const threads = found.threads ?? new Map<number, ThreadHeaders>();
+  const headerless = found.uids.filter((u) => {
+    const t = threads.get(u);
+    return !t || (!t.messageId && !t.inReplyTo && !t.references?.length);
+  });
+  const views = headerless.length ? await ctx.ports.messages.fetchViews(found.box, headerless, { preview: false }) : new Map<number, MessageView>();
   const uids = found.uids.filter((u) => {
-    const v = views.get(u);
-    return v !== undefined && want.equals(Buffer.from(conversationIdOf(v)));
+    const v = views.get(u) ?? threads.get(u);
+    return v !== undefined && same(v);
   });
   const dates = new Map(uids.flatMap((u) => {
-    const d = views.get(u)?.internalDate;
+    const d = found.dates.get(u) ?? views.get(u)?.internalDate;
     return d ? [[u, d] as const] : [];
   }));
   return { box: found.box, uids, dates };

@@ -11,7 +11,7 @@ import { el, type WbxmlElement } from '../../../codec/index.js';
 import { startGateway, type RunningGateway } from '../../../gateway/main.js';
 import { integrationConfig, requireImap, testDataDir, type TestDataDir } from '../../support/backing.js';
 import { memoryLog } from '../../support/memory-log.js';
-import { cleanUp, eas, folderIds, imapAsAlice, kids, mime, RUN, text, uidsIn, type Phone } from './support.js';
+import { cleanUp, eas, timing, folderIds, imapAsAlice, kids, mime, RUN, text, uidsIn, type Phone } from './support.js';
 
 const M = 'Move';
 const move = (src: string, srcFld: string, dst: string) => el(M, 'Move', [el(M, 'SrcMsgId', src), el(M, 'SrcFldId', srcFld), el(M, 'DstFldId', dst)]);
@@ -101,6 +101,21 @@ describe('MoveItems against Dovecot, over HTTP with WBXML', { timeout: 120_000 }
       it('a batch whose only message is already gone is Status 1, not a failure', async () => {
         const r = answers(await eas(gw.url, phone, 'MoveItems', moveItems(move(`${srcId}:${uids[1]}`, srcId, dstId))));
         assert.deepEqual(r.map((a) => [a.status, a.dst]), [[1, undefined]]);
+      });
+
+      it('200 moves in one request: all moved, distinct DstMsgIds, in one batch (timed)', async () => {
+        const BULK = `${RUN}-${v}-bulk`;
+        await imap.mailboxCreate(BULK);
+        const items = Array.from({ length: 200 }, (_, i) => ({ content: mime(`bulk ${RUN} ${v} ${i}`) }));
+        for (const item of items) await imap.append(BULK, item.content);
+        const bulkId = (await folderIds(gw.url, phone)).get(BULK)!;
+        const uidsBefore = await uidsIn(imap, BULK);
+        const r = answers(await eas(gw.url, phone, 'MoveItems', moveItems(...uidsBefore.map((u) => move(`${bulkId}:${u}`, bulkId, dstId)))));
+        const ms = timing.lastHttpMs;
+        assert.deepEqual(r.map((a) => a.status), uidsBefore.map(() => 3));
+        assert.equal(new Set(r.map((a) => a.dst)).size, 200);
+        assert.deepEqual(await uidsIn(imap, BULK), []);
+        console.log(`# MoveItems of 200 messages in one request at ${version}: ${ms.toFixed(0)} ms`);
       });
 
       it('a request that is not MoveItems gets the common Status 103 (InvalidXML)', async () => {

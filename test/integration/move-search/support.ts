@@ -27,10 +27,15 @@ const SCHEMA: Record<string, EasSchemaName> = {
   Sync: 'SyncResponse',
 };
 
+/** Milliseconds of the last eas() call's HTTP round trip alone (without decoding and XSD validation). */
+export const timing = { lastHttpMs: 0 };
+
 /** Sends one command; the answer must be 200 WBXML that validates against Microsoft's XSD. */
 export async function eas(url: string, phone: Phone, command: string, root: WbxmlElement): Promise<WbxmlElement> {
   const path = `/Microsoft-Server-ActiveSync?${new URLSearchParams({ Cmd: command, User: ALICE.user, DeviceId: phone.deviceId, DeviceType: 'MoveTest' }).toString()}`;
+  const started = performance.now();
   const res = await send(url, { path, headers: { 'MS-ASProtocolVersion': phone.version, 'Content-Type': 'application/vnd.ms-sync.wbxml' }, auth: ALICE, body: encode(root) });
+  timing.lastHttpMs = performance.now() - started;
   assert.equal(res.status, 200, `${command}: HTTP ${res.status} ${res.body.toString()}`);
   const tree = decode(res.body);
   const schema = SCHEMA[command];

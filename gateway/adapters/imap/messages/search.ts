@@ -5,6 +5,8 @@
  *   UID SORT (REVERSE ARRIVAL) UTF-8 <keys>      with SORT (RFC 5256): newest INTERNALDATE first
  *   UID SEARCH [CHARSET UTF-8] <keys>            without SORT: UIDs descending (arrival order)
  *   UID FETCH <first k hits> (UID INTERNALDATE)  only when the caller merges several mailboxes
+ *   UID FETCH <hits> (UID INTERNALDATE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID IN-REPLY-TO REFERENCES)])
+ *                                                with threadHeaders (ConversationId searches)
  *
  * Only UIDs travel; the caller fetches views for the page it answers with. Search keys:
  * - text: OR SUBJECT/FROM/TO/CC/BODY per word (a quoted "phrase" stays one word), words ANDed.
@@ -15,8 +17,9 @@
  *   never drops a match: after d -> SINCE day(d), before d -> BEFORE day(d)+1.
  */
 import type { ImapFlow } from 'imapflow';
-import type { MessageQuery, MessageSearchResult, SearchMessagesOptions } from '../../../ports/mail-messages.js';
-import { uidSet } from './view-fetch.js';
+import type { MessageQuery, MessageSearchResult, SearchMessagesOptions, ThreadHeaders } from '../../../ports/mail-messages.js';
+import { messageIds, parseHeaderFields } from './to-view.js';
+import { uidSet, uidSets } from './view-fetch.js';
 
 export interface Token {
   readonly type: 'ATOM' | 'STRING' | 'LITERAL';
@@ -136,6 +139,7 @@ export async function searchMailbox(client: ImapFlow, path: string, query: Messa
     uids.sort((a, b) => b - a);
   }
   const dates = new Map<number, Date>();
+  if (opts.threadHeaders) return { box, uids, dates, threads: await threadHeaders(client, uids, dates) };
   const head = uids.slice(0, Math.max(0, opts.datesOfFirst ?? 0));
   if (head.length > 0) {
     for (const msg of await client.fetchAll(uidSet(head), { uid: true, internalDate: true }, { uid: true })) {
@@ -143,4 +147,24 @@ export async function searchMailbox(client: ImapFlow, path: string, query: Messa
     }
   }
   return { box, uids, dates };
+}
+
+const THREAD_FIELDS = ['message-id', 'in-reply-to', 'references'];
+
+/** Threading headers (and INTERNALDATE into `dates`) of every UID, a few hundred bytes each. */
+async function threadHeaders(client: ImapFlow, uids: readonly number[], dates: Map<number, Date>): Promise<Map<number, ThreadHeaders>> {
+  const out = new Map<number, ThreadHeaders>();
+  for (const set of uids.length ? uidSets(uids) : []) {
+    for (const msg of await client.fetchAll(set, { uid: true, internalDate: true, headers: THREAD_FIELDS }, { uid: true })) {
+      if (msg.internalDate) dates.set(msg.uid, new Date(msg.internalDate));
+      const h = msg.headers ? parseHeaderFields(msg.headers) : {};
+      const refs = h.references?.join(' ');
+      out.set(msg.uid, {
+        ...(h['message-id']?.[0] ? { messageId: h['message-id'][0] } : {}),
+        ...(h['in-reply-to']?.[0] ? { inReplyTo: h['in-reply-to'][0] } : {}),
+        ...(refs ? { references: messageIds(refs) } : {}),
+      });
+    }
+  }
+  return out;
 }
