@@ -8,15 +8,16 @@
  * Statuses of the Response (2.2.3.177.2): 1 success, 2 invalid request (a Query element Find does
  * not define, a GAL criterion this gateway has no directory for, a query too complex to run),
  * 3 FolderSync required (a CollectionId the client no longer holds), 4 a Range that is not "m-n".
- * A body that is no Find request is common Status 103.
+ * A body that is no Find request is common Status 103; a search that outlives its time budget
+ * (an IMAP server without a full-text index reading a huge mailbox) is HTTP 503 with Retry-After.
  */
 import { el } from '../../codec/index.js';
-import { EasStatusError } from '../errors.js';
+import { BackendUnavailableError, EasStatusError } from '../errors.js';
 import { FindRequestError, FindStatus, parseFind } from './find/request.js';
 import { findResponse, findStatusResponse } from './find/response.js';
 import { searchMailbox } from './search/mailbox.js';
 import { planQuery } from './search/query.js';
-import { SearchRequestError } from './search/request.js';
+import { SearchRequestError, StoreStatus } from './search/request.js';
 import { loadPage } from './search/results.js';
 import type { CommandDefinition, CommandHandler } from './types.js';
 
@@ -41,6 +42,10 @@ export const find: CommandHandler = async (ctx, request) => {
     return { kind: 'wbxml', root: findResponse(loaded, range, found.total) };
   } catch (err) {
     if (err instanceof FindRequestError) return { kind: 'wbxml', root: findStatusResponse(err.status) };
+    if (err instanceof SearchRequestError && err.status === StoreStatus.TimedOut) {
+      // Find has no time-out Status: the client is told to come back (503 with Retry-After).
+      throw new BackendUnavailableError('imap', err.message);
+    }
     if (err instanceof SearchRequestError) {
       ctx.log.info({ why: err.message }, 'Find refused');
       const status = err.unknownCollection ? FindStatus.FolderSyncRequired : FindStatus.InvalidRequest;

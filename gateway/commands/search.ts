@@ -13,7 +13,8 @@
  * Statuses: the Search element's Status is 1 once the request was read (3 when the server failed
  * before a Store answer existed); the Store's Status (2.2.3.177.13) is 1 success, 2 invalid request
  * (schema violations, an unknown CollectionId, a Range that is not "m-n"), 3 server error, 8 too
- * complex (a CollectionId/Class/ConversationId inside an Or, too many words or levels). The GAL and
+ * complex (a CollectionId/Class/ConversationId inside an Or, too many words or levels), 10 time out
+ * (an IMAP server without a full-text index reading every body of a huge mailbox). The GAL and
  * DocumentLibrary stores are not served by this gateway (no directory, no document library): they
  * get Store Status 2 with no Result, never a made-up empty result set.
  */
@@ -31,7 +32,14 @@ const NS = 'Search';
 /** MS-ASCMD 2.2.2 common status: the request does not follow the protocol's XML. */
 const INVALID_XML = 103;
 
-export const search: CommandHandler = async (ctx, request) => {
+export interface SearchCommandOptions {
+  /** Answer Store Status 10 (time out) after this long (default DEFAULT_SEARCH_TIMEOUT_MS). */
+  readonly timeoutMs?: number;
+}
+
+export const search: CommandHandler = (ctx, request) => runSearch(ctx, request, {});
+
+async function runSearch(ctx: Parameters<CommandHandler>[0], request: Parameters<CommandHandler>[1], opts: SearchCommandOptions): ReturnType<CommandHandler> {
   const store = storeOf(request.kind === 'wbxml' ? request.root : undefined);
   if (!store) throw new EasStatusError(INVALID_XML, 'Search without exactly one Store');
   try {
@@ -43,7 +51,7 @@ export const search: CommandHandler = async (ctx, request) => {
     const plan = planQuery(req.query);
     const { range, deepTraversal, body } = req.options;
     const started = Date.now();
-    const found = await searchMailbox(ctx, plan, range, deepTraversal);
+    const found = await searchMailbox(ctx, plan, range, deepTraversal, opts.timeoutMs);
     const loaded = await loadPage(ctx, found.page, body);
     ctx.log.debug({ folders: plan.collectionIds.length || 'all', deepTraversal, total: found.total, returned: loaded.length, ms: Date.now() - started }, 'Search');
     return { kind: 'wbxml', root: searchResponse(ctx.protocolVersion, loaded, range, found.total) };
@@ -54,7 +62,7 @@ export const search: CommandHandler = async (ctx, request) => {
     }
     throw err;
   }
-};
+}
 
 function storeAnswer(status: number): { kind: 'wbxml'; root: WbxmlElement } {
   return { kind: 'wbxml', root: el(NS, 'Search', [el(NS, 'Status', 1), el(NS, 'Response', [el(NS, 'Store', [el(NS, 'Status', status)])])]) };
@@ -79,14 +87,14 @@ export function searchResponse(version: Parameters<typeof emailElements>[1], loa
   ]);
 }
 
-export function searchCommand(): CommandDefinition {
+export function searchCommand(opts: SearchCommandOptions = {}): CommandDefinition {
   return {
     name: 'Search',
     // Mailbox search is 12.0+ (MS-ASCMD 2.2.3.120.2); 2.5 could only search the GAL, which this gateway has not.
     minVersion: '12.0',
     needsProvisioning: true,
     body: 'wbxml',
-    handler: search,
+    handler: (ctx, request) => runSearch(ctx, request, opts),
     statusResponse: (status) => el(NS, 'Search', [el(NS, 'Status', status)]),
   };
 }

@@ -38,19 +38,39 @@ const PARALLEL_SEARCHES = 3;
 /** A ConversationId is a hash, so its matches are found by reading candidates' headers: at most this many. */
 const MAX_CONVERSATION_CANDIDATES = 5000;
 
-export async function searchMailbox(ctx: CommandContext, plan: QueryPlan, range: Range, deepTraversal: boolean): Promise<MailboxSearchResult> {
+/**
+ * How long a search may take before it is answered with Store Status 10 (time out): IMAP servers
+ * without a full-text index read every body for a FreeText search, and a mailbox of 100,000
+ * messages takes minutes. Searches already sent finish on their sessions; no new folder starts.
+ */
+export const DEFAULT_SEARCH_TIMEOUT_MS = 25_000;
+
+export async function searchMailbox(ctx: CommandContext, plan: QueryPlan, range: Range, deepTraversal: boolean, timeoutMs = DEFAULT_SEARCH_TIMEOUT_MS): Promise<MailboxSearchResult> {
   if (!wantsEmail(plan.classes)) return { total: 0, page: [] };
   const scope = await foldersInScope(ctx, plan.collectionIds, deepTraversal);
   const merging = scope.length > 1;
   const results: { scoped: Scoped; found: MessageSearchResult }[] = [];
   const queue = [...scope];
+  let timedOut = false;
   const worker = async (): Promise<void> => {
-    for (let s = queue.shift(); s; s = queue.shift()) {
+    for (let s = queue.shift(); s && !timedOut; s = queue.shift()) {
       const found = await searchOne(ctx, s, plan, merging ? range.last + 1 : 0);
       if (found) results.push({ scoped: s, found });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_SEARCHES, queue.length) }, worker));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  const all = Promise.all(Array.from({ length: Math.min(PARALLEL_SEARCHES, queue.length) }, worker));
+  try {
+    if ((await Promise.race([all, deadline])) === 'timeout') {
+      timedOut = true;
+      // The searches still running end on their own; their outcome no longer matters.
+      all.catch(() => undefined);
+      throw new SearchRequestError(StoreStatus.TimedOut, `Search: no answer within ${timeoutMs} ms (${scope.length} folders)`);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
   const total = results.reduce((n, r) => n + r.found.uids.length, 0);
   // Folder order as listed, so equal dates come out the same way every time.
   results.sort((a, b) => scope.indexOf(a.scoped) - scope.indexOf(b.scoped));

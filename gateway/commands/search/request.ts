@@ -15,7 +15,7 @@ export const StoreStatus = {
   InvalidRequest: 2,
   ServerError: 3,
   TooComplex: 8,
-  FolderSyncRequired: 11,
+  TimedOut: 10,
 } as const;
 
 export class SearchRequestError extends Error {

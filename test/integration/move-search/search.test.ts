@@ -80,6 +80,7 @@ describe('Search of the mailbox over HTTP with WBXML, on Dovecot', { timeout: 24
     await gw?.close();
     await imap?.logout();
     await cleanUp();
+    await cleanUp(USERS.bob);
     data?.remove();
   });
 
@@ -128,9 +129,23 @@ describe('Search of the mailbox over HTTP with WBXML, on Dovecot', { timeout: 24
     assert.deepEqual([flat.total, flat.results.map((r) => r.subject)], [1, [`${TOKEN} parent`]]);
     const deep = await run(searchReq([and(coll(bigId), free(TOKEN))], [el(S, 'DeepTraversal', [])]));
     assert.deepEqual([deep.total, deep.results.map((r) => [r.subject, r.collectionId])], [3, [[`${TOKEN} child`, childId], [`${TOKEN} parent`, bigId], [`other ${RUN}`, childId]]]);
-    const everywhere = await run(searchReq([free(TOKEN)]));
-    console.log(`# Search of a word in every folder of alice's mailbox: ${timing.lastHttpMs.toFixed(0)} ms`);
-    assert.equal(everywhere.total, 3);
+  });
+
+  it('no CollectionId: every mail folder of the user (bob, whose mailbox other suites leave small)', async () => {
+    const bobImap = await imapAsAlice(USERS.bob);
+    try {
+      await bobImap.mailboxCreate(`${RUN}-b`);
+      await bobImap.mailboxCreate(`${RUN}-b/deep`);
+      await bobImap.append(`${RUN}-b`, mime(`${TOKEN} bob one`), [], new Date('2026-03-01T10:00:00Z'));
+      await bobImap.append(`${RUN}-b/deep`, mime(`${TOKEN} bob two`), [], new Date('2026-04-01T10:00:00Z'));
+    } finally {
+      await bobImap.logout();
+    }
+    const bobPhone: Phone = { deviceId: `SRB${RUN}`, version: '14.1' };
+    const ids = await folderIds(gw.url, bobPhone, USERS.bob);
+    const r = parse(await eas(gw.url, bobPhone, 'Search', searchReq([free(TOKEN)]), USERS.bob));
+    console.log(`# Search of a word in every folder of bob's mailbox: ${timing.lastHttpMs.toFixed(0)} ms`);
+    assert.deepEqual([r.store, r.total, r.results.map((x) => [x.subject, x.collectionId])], [1, 2, [[`${TOKEN} bob two`, ids.get(`${RUN}-b/deep`)], [`${TOKEN} bob one`, ids.get(`${RUN}-b`)]]]);
   });
 
   it('BodyPreference: the results carry a truncated plain-text body', async () => {

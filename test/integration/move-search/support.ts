@@ -11,6 +11,7 @@ import { send } from '../../support/http-client.js';
 import { validateEasResponse, type EasSchemaName } from '../../support/xsd.js';
 
 export const ALICE = USERS.alice;
+export interface User { readonly user: string; readonly password: string }
 /** Unique per run; includes the branch name so a leftover folder says whose it is. */
 export const RUN = `move${process.pid.toString(36)}${Date.now().toString(36)}`;
 
@@ -31,10 +32,10 @@ const SCHEMA: Record<string, EasSchemaName> = {
 export const timing = { lastHttpMs: 0 };
 
 /** Sends one command; the answer must be 200 WBXML that validates against Microsoft's XSD. */
-export async function eas(url: string, phone: Phone, command: string, root: WbxmlElement): Promise<WbxmlElement> {
-  const path = `/Microsoft-Server-ActiveSync?${new URLSearchParams({ Cmd: command, User: ALICE.user, DeviceId: phone.deviceId, DeviceType: 'MoveTest' }).toString()}`;
+export async function eas(url: string, phone: Phone, command: string, root: WbxmlElement, user: User = ALICE): Promise<WbxmlElement> {
+  const path = `/Microsoft-Server-ActiveSync?${new URLSearchParams({ Cmd: command, User: user.user, DeviceId: phone.deviceId, DeviceType: 'MoveTest' }).toString()}`;
   const started = performance.now();
-  const res = await send(url, { path, headers: { 'MS-ASProtocolVersion': phone.version, 'Content-Type': 'application/vnd.ms-sync.wbxml' }, auth: ALICE, body: encode(root) });
+  const res = await send(url, { path, headers: { 'MS-ASProtocolVersion': phone.version, 'Content-Type': 'application/vnd.ms-sync.wbxml' }, auth: user, body: encode(root) });
   timing.lastHttpMs = performance.now() - started;
   assert.equal(res.status, 200, `${command}: HTTP ${res.status} ${res.body.toString()}`);
   const tree = decode(res.body);
@@ -51,8 +52,8 @@ export const kid = (e: WbxmlElement | undefined, tag: string): WbxmlElement | un
 export const text = (e: WbxmlElement | undefined, tag: string): string | undefined => kid(e, tag)?.text;
 
 /** FolderSync from 0: display path -> ServerId for this run's folders (and Inbox). */
-export async function folderIds(url: string, phone: Phone): Promise<Map<string, string>> {
-  const r = await eas(url, phone, 'FolderSync', el('FolderHierarchy', 'FolderSync', [el('FolderHierarchy', 'SyncKey', '0')]));
+export async function folderIds(url: string, phone: Phone, user: User = ALICE): Promise<Map<string, string>> {
+  const r = await eas(url, phone, 'FolderSync', el('FolderHierarchy', 'FolderSync', [el('FolderHierarchy', 'SyncKey', '0')]), user);
   const adds = kids(kid(r, 'Changes'), 'Add');
   const byId = new Map(adds.map((a) => [text(a, 'ServerId')!, a]));
   const pathOf = (a: WbxmlElement): string => {
@@ -62,16 +63,16 @@ export async function folderIds(url: string, phone: Phone): Promise<Map<string, 
   return new Map(adds.map((a) => [pathOf(a), text(a, 'ServerId')!]));
 }
 
-export async function imapAsAlice(): Promise<ImapFlow> {
-  const client = new ImapFlow({ host: IMAP_HOST, port: IMAP_PORT, secure: false, auth: { user: ALICE.user, pass: ALICE.password }, logger: false });
+export async function imapAsAlice(user: User = ALICE): Promise<ImapFlow> {
+  const client = new ImapFlow({ host: IMAP_HOST, port: IMAP_PORT, secure: false, auth: { user: user.user, pass: user.password }, logger: false });
   client.on('error', () => undefined);
   await client.connect();
   return client;
 }
 
 /** Deletes every folder of this run, deepest first. */
-export async function cleanUp(): Promise<void> {
-  const client = await imapAsAlice();
+export async function cleanUp(user: User = ALICE): Promise<void> {
+  const client = await imapAsAlice(user);
   try {
     const ours = (await client.list()).map((m) => m.path).filter((p) => p.includes(RUN)).sort((a, b) => b.length - a.length);
     for (const path of ours) await client.mailboxDelete(path).catch(() => undefined);

@@ -20,8 +20,10 @@ class FakeSearch {
   hits = new Map<string, [number, number][]>();
   calls: string[] = [];
   fail: Error | undefined;
+  delayMs = 0;
   async searchMessages(path: string, _q: MessageQuery, opts: SearchMessagesOptions = {}): Promise<MessageSearchResult> {
     this.calls.push(`${path} dates:${opts.datesOfFirst ?? 0}`);
+    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     if (this.fail) throw this.fail;
     if (!this.hits.has(path)) throw new FolderNotFoundError('gone');
     const sorted = [...this.hits.get(path)!].sort((a, b) => b[1] - a[1]);
@@ -90,5 +92,13 @@ describe('searchMailbox', () => {
     await assert.rejects(searchMailbox(ctx, plan(['999']), { first: 0, last: 9 }, false), (e: unknown) => e instanceof SearchRequestError && e.status === 2 && e.unknownCollection);
     search.fail = new MailBackendError('SEARCH failed');
     await assert.rejects(searchMailbox(ctx, plan([ids.INBOX!]), { first: 0, last: 9 }, false), (e: unknown) => e instanceof SearchRequestError && e.status === 3);
+  });
+
+  it('a search that outlives its budget is Store Status 10, and no further folder is started', async (t) => {
+    const { search, ctx, plan } = await setup(t);
+    search.delayMs = 200;
+    await assert.rejects(searchMailbox(ctx, plan([]), { first: 0, last: 9 }, false, 50), (e: unknown) => e instanceof SearchRequestError && e.status === 10);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(search.calls.length, 3, 'only the three searches already running');
   });
 });
