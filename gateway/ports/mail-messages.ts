@@ -95,6 +95,11 @@ export interface SearchMessagesOptions {
   readonly datesOfFirst?: number;
   /** Report every hit's threading headers and INTERNALDATE (to tell conversations apart without loading messages). */
   readonly threadHeaders?: boolean;
+  /**
+   * Gives up on the search: the adapter drops the connection it runs on (an IMAP SEARCH cannot be
+   * cancelled otherwise), so a runaway body scan does not keep the user's session busy.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** The header fields that say which thread a message belongs to, raw as the message has them. */

@@ -41,7 +41,8 @@ const MAX_CONVERSATION_CANDIDATES = 5000;
 /**
  * How long a search may take before it is answered with Store Status 10 (time out): IMAP servers
  * without a full-text index read every body for a FreeText search, and a mailbox of 100,000
- * messages takes minutes. Searches already sent finish on their sessions; no new folder starts.
+ * messages takes minutes. Searches still running are given up (their connections dropped, so they
+ * do not hold the user's pooled sessions), and no new folder starts.
  */
 export const DEFAULT_SEARCH_TIMEOUT_MS = 25_000;
 
@@ -52,9 +53,10 @@ export async function searchMailbox(ctx: CommandContext, plan: QueryPlan, range:
   const results: { scoped: Scoped; found: MessageSearchResult }[] = [];
   const queue = [...scope];
   let timedOut = false;
+  const giveUp = new AbortController();
   const worker = async (): Promise<void> => {
     for (let s = queue.shift(); s && !timedOut; s = queue.shift()) {
-      const found = await searchOne(ctx, s, plan, merging ? range.last + 1 : 0);
+      const found = await searchOne(ctx, s, plan, merging ? range.last + 1 : 0, giveUp.signal);
       if (found) results.push({ scoped: s, found });
     }
   };
@@ -64,8 +66,9 @@ export async function searchMailbox(ctx: CommandContext, plan: QueryPlan, range:
   try {
     if ((await Promise.race([all, deadline])) === 'timeout') {
       timedOut = true;
-      // The searches still running end on their own; their outcome no longer matters.
+      // The searches still running are dropped with their connections; their outcome no longer matters.
       all.catch(() => undefined);
+      giveUp.abort();
       throw new SearchRequestError(StoreStatus.TimedOut, `Search: no answer within ${timeoutMs} ms (${scope.length} folders)`);
     }
   } finally {
@@ -106,9 +109,9 @@ function merge(results: readonly { scoped: Scoped; found: MessageSearchResult }[
   return out;
 }
 
-async function searchOne(ctx: CommandContext, s: Scoped, plan: QueryPlan, datesOfFirst: number): Promise<MessageSearchResult | undefined> {
+async function searchOne(ctx: CommandContext, s: Scoped, plan: QueryPlan, datesOfFirst: number, signal: AbortSignal): Promise<MessageSearchResult | undefined> {
   try {
-    const found = await ctx.ports.messages.searchMessages(s.folder.path, plan.messages, plan.conversationId ? { threadHeaders: true } : { datesOfFirst });
+    const found = await ctx.ports.messages.searchMessages(s.folder.path, plan.messages, plan.conversationId ? { threadHeaders: true, signal } : { datesOfFirst, signal });
     return plan.conversationId ? await inConversation(ctx, found, plan.conversationId) : found;
   } catch (err) {
     // A folder deleted since the listing has nothing to find.

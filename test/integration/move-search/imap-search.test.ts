@@ -95,6 +95,18 @@ describe('ImapMailMessages.searchMessages on Dovecot', { timeout: 180_000 }, () 
     assert.deepEqual(none.uids, []);
   });
 
+  test('a search given up (signal) drops its connection at once, and the next search runs on a fresh one', async () => {
+    const ac = new AbortController();
+    const started = performance.now();
+    const pending = messages.searchMessages(BOX, { kind: 'text', text: `nowhere${RUN}` }, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 20);
+    await assert.rejects(pending);
+    assert.ok(performance.now() - started < 1000);
+    const r = await messages.searchMessages(BOX, { kind: 'text', text: commonWord().word });
+    assert.ok(r.uids.length > 0);
+    await assert.rejects(messages.searchMessages(BOX, { kind: 'all' }, { signal: AbortSignal.abort() }));
+  });
+
   test('a folder that does not exist is FolderNotFoundError', async () => {
     await assert.rejects(messages.searchMessages(`${BOX}-missing`, { kind: 'all' }), FolderNotFoundError);
   });

@@ -113,6 +113,18 @@ export function needsUtf8(keys: readonly SearchKey[]): boolean {
 
 /** Runs the search in `path` on `client` (see the file comment for the commands). */
 export async function searchMailbox(client: ImapFlow, path: string, query: MessageQuery, opts: SearchMessagesOptions): Promise<MessageSearchResult> {
+  opts.signal?.throwIfAborted();
+  // Closing is the only way to stop a SEARCH in flight; the pool drops the closed session.
+  const abort = (): void => client.close();
+  opts.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    return await run(client, path, query, opts);
+  } finally {
+    opts.signal?.removeEventListener('abort', abort);
+  }
+}
+
+async function run(client: ImapFlow, path: string, query: MessageQuery, opts: SearchMessagesOptions): Promise<MessageSearchResult> {
   const current = client.mailbox;
   const mailbox = current && current.path === path ? current : await client.mailboxOpen(path, { readOnly: true });
   const uidValidity = Number(mailbox.uidValidity);
