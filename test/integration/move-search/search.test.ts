@@ -148,6 +148,17 @@ describe('Search of the mailbox over HTTP with WBXML, on Dovecot', { timeout: 24
     assert.deepEqual([r.store, r.total, r.results.map((x) => [x.subject, x.collectionId])], [1, 2, [[`${TOKEN} bob two`, ids.get(`${RUN}-b/deep`)], [`${TOKEN} bob one`, ids.get(`${RUN}-b`)]]]);
   });
 
+  it('12.0, 12.1 and 16.1 answer the same hits, each valid per the XSD with its version\'s properties', async () => {
+    const want = (await run(searchReq([and(coll(childId), free(TOKEN))]))).results.map((x) => x.longId);
+    for (const version of ['12.0', '12.1', '16.1']) {
+      const p: Phone = { deviceId: `SR${version.replace('.', '')}${RUN}`, version };
+      await folderIds(gw.url, p);
+      const r = await run(searchReq([and(coll(childId), free(TOKEN))], [el('AirSyncBase', 'BodyPreference', [el('AirSyncBase', 'Type', '2')])]), p);
+      assert.deepEqual(r.results.map((x) => x.longId), want, version);
+      assert.equal(kid(r.results[0]!.props, 'ConversationId') !== undefined, version !== '12.0' && version !== '12.1', `${version}: ConversationId is 14.0+`);
+    }
+  });
+
   it('BodyPreference: the results carry a truncated plain-text body', async () => {
     const r = await run(searchReq([and(coll(childId), free(TOKEN))], [el('AirSyncBase', 'BodyPreference', [el('AirSyncBase', 'Type', '1'), el('AirSyncBase', 'TruncationSize', '10')])]));
     assert.equal(r.total, 2);
