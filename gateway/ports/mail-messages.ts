@@ -100,6 +100,50 @@ export interface ByteRange {
   readonly length: number;
 }
 
+/**
+ * What Search and Find ask of a mailbox, as a tree the adapter turns into its own query language
+ * (IMAP SEARCH keys). `text` matches a word or phrase in the subject, the sender and recipient
+ * addresses or the body; dates are INTERNALDATE (EAS DateReceived).
+ */
+export type MessageQuery =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'receivedAfter'; readonly date: Date }
+  | { readonly kind: 'receivedBefore'; readonly date: Date }
+  | { readonly kind: 'and'; readonly of: readonly MessageQuery[] }
+  | { readonly kind: 'or'; readonly of: readonly MessageQuery[] };
+
+export interface SearchMessagesOptions {
+  /** Report INTERNALDATE for this many of the newest hits (to merge hits of several mailboxes by date). */
+  readonly datesOfFirst?: number;
+  /** Report every hit's threading headers and INTERNALDATE (to tell conversations apart without loading messages). */
+  readonly threadHeaders?: boolean;
+  /**
+   * Gives up on the search: the adapter drops the connection it runs on (an IMAP SEARCH cannot be
+   * cancelled otherwise), so a runaway body scan does not keep the user's session busy.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** The header fields that say which thread a message belongs to, raw as the message has them. */
+export interface ThreadHeaders {
+  readonly messageId?: string;
+  readonly inReplyTo?: string;
+  /** The References header's message ids, oldest first. */
+  readonly references?: readonly string[];
+}
+
+export interface MessageSearchResult {
+  /** The mailbox as searched: hits are UIDs within this UIDVALIDITY. */
+  readonly box: MailboxRef;
+  /** Every matching UID, newest (by INTERNALDATE) first. */
+  readonly uids: readonly number[];
+  /** INTERNALDATE of the first `datesOfFirst` hits (of every hit with `threadHeaders`). */
+  readonly dates: ReadonlyMap<number, Date>;
+  /** With `threadHeaders`: each hit's threading headers. */
+  readonly threads?: ReadonlyMap<number, ThreadHeaders>;
+}
+
 export interface MailMessages {
   /** The mailbox as it is now (its current UIDVALIDITY), for callers that name items by today's UIDs. */
   mailboxRef(path: string): Promise<MailboxRef>;
@@ -151,6 +195,8 @@ export interface MailMessages {
   findByHeader?(box: MailboxRef, name: string, value: string): Promise<number[]>;
   /** A draft's Change: appends the new version, then deletes the old one. */
   replaceMessage(box: MailboxRef, uid: number, mime: Uint8Array, opts?: AppendOptions): Promise<AppendedMessage>;
+  /** The messages of mailbox `path` matching `query`, newest first; only UIDs, never the messages themselves. */
+  searchMessages(path: string, query: MessageQuery, opts?: SearchMessagesOptions): Promise<MessageSearchResult>;
 }
 
 export type MailMessageErrorCode = 'uid-gone' | 'part-gone' | 'uidvalidity-changed' | 'invalid-flag' | 'no-uidplus';

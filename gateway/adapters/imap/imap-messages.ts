@@ -23,6 +23,7 @@
  *   emptyMailbox: SELECT, UID STORE 1:* +FLAGS.SILENT (\Deleted), UID EXPUNGE 1:*;
  *   replaceMessage: SELECT, UID FETCH <uid> (FLAGS), APPEND, UID STORE + UID EXPUNGE <uid>;
  *   findByHeader: NOOP (to see other sessions' appends), UID SEARCH HEADER <name> <value>.
+ * - searchMessages: EXAMINE, UID SORT (REVERSE ARRIVAL) or UID SEARCH, see messages/search.ts.
  */
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -47,8 +48,11 @@ import {
   type FlagResult,
   type MailboxRef,
   type MailMessages,
+  type MessageQuery,
+  type MessageSearchResult,
   type MoveResult,
   type PartInfo,
+  type SearchMessagesOptions,
   type PartStream,
   type RawPart,
 } from '../../ports/mail-messages.js';
@@ -56,6 +60,7 @@ import { classifyImapError, isCommandFailure, responseCode } from './imap-errors
 import type { ImapSession } from './imap-session.js';
 import { flagDigest } from './messages/flag-digest.js';
 import { fetchPartInfo, readPartChunks } from './messages/part-read.js';
+import { searchMailbox } from './messages/search.js';
 import { fetchViewRows, uidSets } from './messages/view-fetch.js';
 import type { SessionPool } from './session-pool.js';
 
@@ -300,6 +305,11 @@ export class ImapMailMessages implements MailMessages {
       await expungeOnly(client, String(uid));
       return appended;
     });
+  }
+
+  /** EXAMINE, then one UID SORT (or UID SEARCH); see messages/search.ts. */
+  async searchMessages(path: string, query: MessageQuery, opts: SearchMessagesOptions = {}): Promise<MessageSearchResult> {
+    return this.#run('SEARCH', undefined, 'read', (client) => searchMailbox(client, path, query, opts));
   }
 
   /**

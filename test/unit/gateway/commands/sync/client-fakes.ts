@@ -12,7 +12,7 @@ import { BackendCredentials } from '../../../../../gateway/ports/credentials.js'
 import type { CommandPorts } from '../../../../../gateway/ports/index.js';
 import {
   MessageNotFoundError, UidValidityChangedError,
-  type AppendedMessage, type AppendOptions, type FlagChange, type FlagResult, type MailboxRef, type MailMessages, type MoveResult, type PartStream,
+  type AppendedMessage, type AppendOptions, type FlagChange, type FlagResult, type MailboxRef, type MailMessages, type MessageSearchResult, type MoveResult, type PartStream,
 } from '../../../../../gateway/ports/mail-messages.js';
 import type { StateStore } from '../../../../../gateway/ports/state-store.js';
 import { FakeMailStore } from '../folder-fakes.js';
@@ -140,6 +140,12 @@ export class FakeMessages implements MailMessages {
     const b = this.#check(ref);
     const line = `${name.toLowerCase()}: ${value.toLowerCase()}`;
     return [...b.msgs].filter(([, m]) => Buffer.from(m.mime).toString('utf8').toLowerCase().includes(line)).map(([uid]) => uid);
+  }
+
+  /** Search is not part of Sync: every message of the box, newest (highest UID) first. */
+  async searchMessages(path: string): Promise<MessageSearchResult> {
+    const b = this.box(path);
+    return { box: { path, uidValidity: b.uidValidity }, uids: [...b.msgs.keys()].sort((x, y) => y - x), dates: new Map() };
   }
 
   async replaceMessage(ref: MailboxRef, uid: number, mime: Uint8Array, opts: AppendOptions = {}): Promise<AppendedMessage> {
