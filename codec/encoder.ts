@@ -46,7 +46,7 @@ export function encode(root: WbxmlElement, options?: EncodeOptions): Uint8Array 
 
 /**
  * About the size of the document, from one cheap walk (no UTF-8 length computations: strings
- * count one byte per UTF-16 unit, byte texts and opaque data exactly), so that the writer
+ * count 1.125 bytes per UTF-16 unit, byte texts and opaque data exactly), so that the writer
  * usually allocates once instead of growing and copying a multi-megabyte document several times.
  * Non-ASCII text makes it an underestimate, which the writer's growth covers.
  */
@@ -59,7 +59,9 @@ function sizeHint(e: WbxmlElement, depth: number): number {
     for (let i = 0; i < n; i++) size += sizeHint(children[i]!, depth + 1);
     return size;
   }
-  if (e.text !== undefined) return e.text.length + 6;
+  // 1/8 more for the odd non-ASCII character: an estimate just short would make the writer
+  // quadruple a multi-megabyte buffer for the last few bytes.
+  if (e.text !== undefined) return e.text.length + (e.text.length >> 3) + 6;
   if (e.utf8 !== undefined) return e.utf8.length + 6;
   if (e.opaque !== undefined) return e.opaque.length + 10;
   return 3;
