@@ -10,7 +10,7 @@
  * SchemaError when the child is there but malformed. `accessorsFor(ns)` binds the namespace.
  */
 import { SchemaError } from './errors.js';
-import type { WbxmlElement } from './tree.js';
+import { textString, type WbxmlElement } from './tree.js';
 
 const path = (parent: WbxmlElement, ns: string, tag: string): string => `${parent.tag}/${ns}:${tag}`;
 
@@ -81,7 +81,7 @@ function textContent(e: WbxmlElement, where: string): string {
   if (e.children.length > 0 || e.opaque !== undefined || e.opaqueSource !== undefined) {
     throw new SchemaError('not-text', 'expected text content', where);
   }
-  return e.text ?? '';
+  return textString(e) ?? '';
 }
 
 function toInt(e: WbxmlElement, where: string): number {
@@ -101,6 +101,7 @@ function toBool(e: WbxmlElement, where: string): boolean {
 function toBytes(e: WbxmlElement, where: string): Uint8Array {
   if (e.opaque !== undefined) return e.opaque;
   if (e.children.length > 0 || e.opaqueSource !== undefined) throw new SchemaError('not-opaque', 'expected opaque content', where);
+  if (e.utf8 !== undefined) return e.utf8;
   return new TextEncoder().encode(e.text ?? '');
 }
 

@@ -37,10 +37,17 @@ export interface DecodeOptions {
    */
   invalidUtf8?: 'replace' | 'error';
   /**
-   * false (default): `opaque` is a zero-copy view into the input (keep the input unchanged while
-   * the tree is in use). true: each opaque payload is copied.
+   * false (default): `opaque` (and `utf8`, see `textBytes`) is a zero-copy view into the input
+   * (keep the input unchanged while the tree is in use). true: each such payload is copied.
    */
   copyOpaque?: boolean;
+  /**
+   * Inline strings of at least this many bytes that are valid UTF-8 stay bytes: the element gets
+   * `utf8` (a view into the input, like opaque data) instead of `text`, and re-encoding copies them
+   * back without transcoding (a proxy or a transcript passing a mail body through). Malformed ones
+   * still become strings per `invalidUtf8`. Default: never (every text is a string).
+   */
+  textBytes?: number;
   /** Code pages to decode with; default MS-ASWBXML's `CODE_PAGES`. */
   codePages?: readonly CodePage[];
 }
@@ -124,6 +131,7 @@ export function decodeDocument(input: Uint8Array, options?: DecodeOptions): Wbxm
   const keepUnknown = options?.unknownTags === 'keep';
   const strictUtf8 = options?.invalidUtf8 === 'error';
   const copyOpaque = options?.copyOpaque === true;
+  const textBytes = options?.textBytes ?? Infinity;
   const { tagNames, namespaces } = compiledPages(options?.codePages);
 
   const buf = input;
@@ -230,7 +238,7 @@ export function decodeDocument(input: Uint8Array, options?: DecodeOptions): Wbxm
       if (cur === undefined) {
         root = node;
       } else {
-        if (cur.text !== undefined || cur.opaque !== undefined) addChildToContent(cur, start);
+        if (cur.text !== undefined || cur.opaque !== undefined || cur.utf8 !== undefined) addChildToContent(cur, start);
         cur.children.push(node);
       }
       if (tok & 0x40) {
@@ -272,7 +280,11 @@ export function decodeDocument(input: Uint8Array, options?: DecodeOptions): Wbxm
         if (nul - pos > maxStringBytes) {
           throw new WbxmlError('limit:string', `string of ${nul - pos} bytes exceeds maxStringBytes ${maxStringBytes}`, start);
         }
-        addText(cur, utf8(buf, pos, nul, strictUtf8, pos), maxStringBytes, start);
+        if (nul - pos >= textBytes && isUtf8(buf.subarray(pos, nul))) {
+          addUtf8(cur, copyOpaque ? copyBytes(buf, pos, nul) : buf.subarray(pos, nul), maxStringBytes, start);
+        } else {
+          addText(cur, utf8(buf, pos, nul, strictUtf8, pos), maxStringBytes, start);
+        }
         pos = nul + 1;
         break;
       }
@@ -326,7 +338,21 @@ function copyBytes(buf: Uint8Array, start: number, end: number): Uint8Array {
 
 // ---- content rules (off the hot path) ----
 
+/** A text kept as UTF-8 bytes; next to other content it becomes a string like any text. */
+function addUtf8(cur: WbxmlElement, bytes: Uint8Array, maxStringBytes: number, offset: number): void {
+  if (cur.children.length === 0 && cur.text === undefined && cur.utf8 === undefined && cur.opaque === undefined) {
+    cur.utf8 = bytes;
+    return;
+  }
+  addText(cur, lenientDecoder.decode(bytes), maxStringBytes, offset);
+}
+
 function addText(cur: WbxmlElement, s: string, maxStringBytes: number, offset: number): void {
+  if (cur.utf8 !== undefined) {
+    // A second chunk after a byte text: the element's text becomes one string.
+    cur.text = lenientDecoder.decode(cur.utf8);
+    delete cur.utf8;
+  }
   if (cur.children.length > 0) {
     if (isWhitespace(s)) return;
     throw new WbxmlError('mixed-content', `text in <${cur.tag}>, which has child elements`, offset);
@@ -347,7 +373,7 @@ function addText(cur: WbxmlElement, s: string, maxStringBytes: number, offset: n
 }
 
 function addOpaque(cur: WbxmlElement, data: Uint8Array, maxOpaqueBytes: number, offset: number): void {
-  if (cur.children.length > 0 || cur.text !== undefined) {
+  if (cur.children.length > 0 || cur.text !== undefined || cur.utf8 !== undefined) {
     throw new WbxmlError('mixed-content', `opaque data in <${cur.tag}>, which has other content`, offset);
   }
   if (cur.opaque === undefined) {
@@ -366,7 +392,11 @@ function addOpaque(cur: WbxmlElement, data: Uint8Array, maxOpaqueBytes: number, 
 
 /** A child arrives in an element that already has text or opaque content. */
 function addChildToContent(cur: WbxmlElement, offset: number): void {
-  if (cur.opaque === undefined && isWhitespace(cur.text!)) {
+  if (cur.utf8 !== undefined && isWhitespace(lenientDecoder.decode(cur.utf8))) {
+    delete cur.utf8;
+    return;
+  }
+  if (cur.opaque === undefined && cur.text !== undefined && isWhitespace(cur.text)) {
     delete cur.text; // formatting whitespace before the first child
     return;
   }

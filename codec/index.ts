@@ -32,7 +32,7 @@ export {
   type SchemaErrorReason,
 } from './errors.js';
 export { DEFAULT_DECODE_LIMITS, resolveLimits, type DecodeLimits } from './limits.js';
-export { el, qname, treesEqual, type WbxmlElement, type OpaqueSource } from './tree.js';
+export { el, elUtf8, qname, textString, treesEqual, type WbxmlElement, type OpaqueSource } from './tree.js';
 export {
   child,
   children,

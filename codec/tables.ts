@@ -1,8 +1,8 @@
 /**
  * Code page tables compiled into the shapes the hot loops want: the decoder indexes
  * `tagNames[page][token]` (two array loads per tag), the encoder looks up
- * `byNamespace.get(ns).tokens.get(tag)` (two hash lookups, and the namespace lookup is
- * skipped while consecutive elements share a namespace).
+ * `byNamespace.get(ns).packed.get(tag)` through a `TagTokens` cursor (two hash lookups, and the
+ * namespace lookup is skipped while consecutive elements share a namespace).
  */
 import { CODE_PAGES } from './codepages/index.js';
 import type { CodePage } from './codepages/types.js';
@@ -12,6 +12,8 @@ export interface NamespaceTokens {
   readonly namespace: string;
   /** Tag name -> token (0x05..0x3F, without the content bit). */
   readonly tokens: ReadonlyMap<string, number>;
+  /** Tag name -> page << 8 | token: what the encoder needs, in one lookup. */
+  readonly packed: ReadonlyMap<string, number>;
 }
 
 export interface CompiledCodePages {
@@ -65,17 +67,21 @@ export function compileCodePages(pages: readonly CodePage[]): CompiledCodePages 
     if (byNamespace.has(cp.namespace)) throw new Error(`namespace ${cp.namespace} is defined twice`);
     const names = new Array<string | undefined>(64).fill(undefined);
     const tokens = new Map<string, number>();
+    const packed = new Map<string, number>();
     for (const [key, name] of Object.entries(cp.tags)) {
       const token = Number(key);
       if (!Number.isInteger(token) || token < 0x05 || token > 0x3f) {
         throw new RangeError(`code page ${cp.namespace}: token ${key} is not 0x05..0x3F`);
       }
       names[token] = name;
-      if (!tokens.has(name)) tokens.set(name, token);
+      if (!tokens.has(name)) {
+        tokens.set(name, token);
+        packed.set(name, (cp.page << 8) | token);
+      }
     }
     tagNames[cp.page] = names;
     namespaces[cp.page] = cp.namespace;
-    byNamespace.set(cp.namespace, { page: cp.page, namespace: cp.namespace, tokens });
+    byNamespace.set(cp.namespace, { page: cp.page, namespace: cp.namespace, tokens, packed });
   }
   return { tagNames, namespaces, byNamespace };
 }
@@ -93,4 +99,29 @@ export function compiledPages(pages?: readonly CodePage[]): CompiledCodePages {
     compiledCache.set(pages, compiled);
   }
   return compiled;
+}
+
+/**
+ * The encoder's tag lookup, shared by its recursive and its resumable path: page << 8 | token of
+ * an element, remembering the last namespace (consecutive elements mostly share one, so usually
+ * only the tag is looked up). -1 when the code pages do not define the tag; the caller then tries
+ * the `Unknown_*` names and reports the error with its element path.
+ */
+export class TagTokens {
+  private lastNs: string | undefined;
+  private lastTags: ReadonlyMap<string, number> | undefined;
+
+  constructor(readonly pages: CompiledCodePages) {}
+
+  of(ns: string, tag: string): number {
+    let tags = this.lastTags;
+    if (ns !== this.lastNs) {
+      tags = this.pages.byNamespace.get(ns)?.packed;
+      this.lastNs = ns;
+      this.lastTags = tags;
+    }
+    if (tags === undefined) return -1;
+    const packed = tags.get(tag);
+    return packed === undefined ? -1 : packed;
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * The element tree every other codec layer speaks. EAS documents never mix text and
  * child elements in one element, so content is exactly one of: nothing, children,
- * a string, or opaque bytes (in memory, or streamed from an `OpaqueSource` when encoding).
+ * text (a string, or UTF-8 bytes in `utf8`), or opaque bytes (in memory, or streamed from an
+ * `OpaqueSource` when encoding).
  */
 export interface WbxmlElement {
   /** Namespace name as MS-ASWBXML spells it, without the trailing colon: "AirSync", "FolderHierarchy". */
@@ -11,6 +12,15 @@ export interface WbxmlElement {
   readonly children: WbxmlElement[];
   /** Inline or string-table text; undefined when the element has children, opaque data or nothing. */
   text?: string;
+  /**
+   * Text as UTF-8 bytes, written as an inline string by copying them: a mail body that arrives
+   * from IMAP as UTF-8 never becomes a JavaScript string. Must not contain NUL (the encoder
+   * checks: EncodeError 'nul-in-text') and must be valid UTF-8, which whoever builds the element
+   * checks (`isUtf8` from node:buffer; the decoder's `textBytes` views are checked), because the
+   * encoder copies the bytes unexamined, as libwbxml does. Read it with `textString` when a
+   * string is needed. Build with `elUtf8`; `decode` yields it for long strings with `textBytes`.
+   */
+  utf8?: Uint8Array;
   /** Opaque (binary) content: MIME, ConversationId, attachment data. Never treated as text. */
   opaque?: Uint8Array;
   /**
@@ -57,13 +67,32 @@ export function element(ns: string, tag: string, children: WbxmlElement[]): Wbxm
   return { ns, tag, children };
 }
 
+/**
+ * An element whose text is given as UTF-8 bytes (kept as they are, not copied): `bytes` must be
+ * valid UTF-8 (the caller's check) without NUL (the encoder's check).
+ */
+export function elUtf8(ns: string, tag: string, bytes: Uint8Array): WbxmlElement {
+  const e = element(ns, tag, []);
+  e.utf8 = bytes;
+  return e;
+}
+
+const utf8Decoder = new TextDecoder('utf-8');
+
+/** An element's text as a string, whichever form it is held in; undefined if it has no text. */
+export function textString(e: WbxmlElement): string | undefined {
+  if (e.text !== undefined) return e.text;
+  return e.utf8 === undefined ? undefined : utf8Decoder.decode(e.utf8);
+}
+
 /** "Ns:Tag", the qualified name used in messages, redaction lists and XML. */
 export function qname(e: { readonly ns: string; readonly tag: string }): string {
   return `${e.ns}:${e.tag}`;
 }
 
 /**
- * Structural equality of two trees (namespaces, tags, text, opaque bytes, child order).
+ * Structural equality of two trees (namespaces, tags, text, opaque bytes, child order). Text
+ * compares by content whether it is held as a string or as UTF-8 bytes, as both encode the same.
  * An `opaqueSource` compares by identity. Iterative, so it is safe on deep trees.
  */
 export function treesEqual(a: WbxmlElement, b: WbxmlElement): boolean {
@@ -72,7 +101,10 @@ export function treesEqual(a: WbxmlElement, b: WbxmlElement): boolean {
   while (left.length > 0) {
     const x = left.pop()!;
     const y = right.pop()!;
-    if (x.ns !== y.ns || x.tag !== y.tag || x.text !== y.text || x.opaqueSource !== y.opaqueSource) return false;
+    if (x.ns !== y.ns || x.tag !== y.tag || x.opaqueSource !== y.opaqueSource) return false;
+    if (x.utf8 !== undefined || y.utf8 !== undefined) {
+      if (textString(x) !== textString(y)) return false;
+    } else if (x.text !== y.text) return false;
     if (x.children.length !== y.children.length) return false;
     if ((x.opaque === undefined) !== (y.opaque === undefined)) return false;
     if (x.opaque !== undefined && !bytesEqual(x.opaque, y.opaque!)) return false;

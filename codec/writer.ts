@@ -37,6 +37,19 @@ type ByteIndexOf = (this: Uint8Array, value: number, byteOffset: number) => numb
 const byteIndexOf: ByteIndexOf =
   (globalThis as { Buffer?: { prototype?: { indexOf?: ByteIndexOf } } }).Buffer?.prototype?.indexOf ?? Uint8Array.prototype.indexOf;
 
+/** Byte texts up to this long are checked and copied by JS loops (cheaper than native calls). */
+const SHORT_BYTES = 32;
+
+/** Whether `bytes` contains NUL: a JS loop for short ones, memchr for long ones. */
+export function hasNul(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  if (n <= SHORT_BYTES) {
+    for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
+    return false;
+  }
+  return byteIndexOf.call(bytes, 0, 0) >= 0;
+}
+
 export class ByteWriter {
   /** The backing store; only [0, pos) is meaningful. Public for the encoder's hot loop. */
   buf: Uint8Array;
@@ -161,6 +174,33 @@ export class ByteWriter {
     buf[p] = 0;
     // Long strings: search the encoded bytes for NUL; the terminator just written bounds the search.
     if (n >= LONG_STRING && byteIndexOf.call(buf, 0, start) !== p) return false;
+    this.pos = p + 1;
+    return true;
+  }
+
+  /**
+   * UTF-8 bytes followed by NUL, copied as they are: the body of an STR_I for text held as bytes.
+   * Returns false, having written nothing, if they contain NUL (which would end the string early
+   * and let the rest be read as tokens). UTF-8 validity is the producer's promise (see
+   * `WbxmlElement.utf8`): checking it here again would cost more than the copy.
+   */
+  utf8Cstring(bytes: Uint8Array): boolean {
+    const n = bytes.length;
+    this.ensure(n + 1);
+    const buf = this.buf;
+    let p = this.pos;
+    if (n <= SHORT_BYTES) {
+      for (let i = 0; i < n; i++) {
+        const b = bytes[i]!;
+        if (b === 0) return false;
+        buf[p++] = b;
+      }
+    } else {
+      if (byteIndexOf.call(bytes, 0, 0) >= 0) return false;
+      buf.set(bytes, p);
+      p += n;
+    }
+    buf[p] = 0;
     this.pos = p + 1;
     return true;
   }

@@ -24,7 +24,7 @@
  */
 import { DOMParser } from '@xmldom/xmldom';
 import { XmlError } from './errors.js';
-import type { WbxmlElement } from './tree.js';
+import { textString, type WbxmlElement } from './tree.js';
 
 /** Namespace of the marker attributes. */
 export const WBXML_XML_NAMESPACE = 'urn:x-easgate:wbxml';
@@ -104,7 +104,10 @@ export function toXml(root: WbxmlElement, options?: ToXmlOptions): string {
     const e = walk.pop()!;
     if (!prefixes.has(e.ns)) prefixes.set(e.ns, uniquePrefix(e.ns, used));
     if (e.opaque !== undefined || e.opaqueSource !== undefined) needsMarker = true;
-    else if (e.text !== undefined && (e.text === '' || XML_ILLEGAL.test(e.text) || redaction?.matches(e))) needsMarker = true;
+    else {
+      const text = textString(e);
+      if (text !== undefined && (text === '' || XML_ILLEGAL.test(text) || redaction?.matches(e))) needsMarker = true;
+    }
     for (let i = e.children.length - 1; i >= 0; i--) walk.push(e.children[i]!);
   }
 
@@ -151,11 +154,13 @@ function leafContent(e: WbxmlElement, redaction: Redaction | undefined): [string
     return [' wbxml:opaque="base64"', base64(e.opaque)];
   }
   if (e.opaqueSource !== undefined) return [' wbxml:opaque="stream"', `[opaque stream ${e.opaqueSource.length} bytes]`];
-  if (e.text === undefined) return ['', undefined];
-  if (redaction?.matches(e)) return [' wbxml:text="redacted"', `[redacted ${Buffer.byteLength(e.text, 'utf8')} bytes]`];
-  if (e.text === '') return [' wbxml:text="empty"', undefined];
-  if (XML_ILLEGAL.test(e.text)) return [' wbxml:text="base64"', Buffer.from(e.text, 'utf8').toString('base64')];
-  return ['', e.text.replace(TEXT_ESCAPES, (c) => ESCAPED[c]!)];
+  if (e.utf8 !== undefined && redaction?.matches(e)) return [' wbxml:text="redacted"', `[redacted ${e.utf8.length} bytes]`];
+  const text = textString(e);
+  if (text === undefined) return ['', undefined];
+  if (redaction?.matches(e)) return [' wbxml:text="redacted"', `[redacted ${Buffer.byteLength(text, 'utf8')} bytes]`];
+  if (text === '') return [' wbxml:text="empty"', undefined];
+  if (XML_ILLEGAL.test(text)) return [' wbxml:text="base64"', Buffer.from(text, 'utf8').toString('base64')];
+  return ['', text.replace(TEXT_ESCAPES, (c) => ESCAPED[c]!)];
 }
 
 interface Redaction {
@@ -171,7 +176,7 @@ function resolveRedaction(redact: RedactOptions | boolean | undefined): Redactio
   for (const t of spec.tags ?? []) (t.includes(':') ? qualified : anyNamespace).add(t);
   return {
     opaque: spec.opaque !== false,
-    matches: (e) => e.text !== undefined && (anyNamespace.has(e.tag) || qualified.has(`${e.ns}:${e.tag}`)),
+    matches: (e) => (e.text !== undefined || e.utf8 !== undefined) && (anyNamespace.has(e.tag) || qualified.has(`${e.ns}:${e.tag}`)),
   };
 }
 

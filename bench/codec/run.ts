@@ -1,7 +1,7 @@
 /**
  * Codec benchmark: our decode/encode against libwbxml's C tree API on the same corpus, same run.
  *
- *   node --import tsx bench/codec/run.ts [--rounds R] [--seconds S] [--only NAME[,NAME...]] [--no-libwbxml]
+ *   node --import tsx bench/codec/run.ts [--rounds R] [--seconds S] [--only NAME[,NAME...]] [--no-libwbxml] [--json FILE]
  *
  * For each corpus item (bench/codec/corpus.ts) it measures, warmed up and looped for at least
  * S seconds (default 0.5), best of R rounds (default 3) that alternate between the two sides:
@@ -12,13 +12,13 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decode, encode, type WbxmlElement } from '../../codec/index.js';
+import { decode, el, elUtf8, encode, type WbxmlElement } from '../../codec/index.js';
 import { corpus } from './corpus.js';
+import { buildReport, printReport, type LibwbxmlResult, type Row } from './report.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const BUILD = join(HERE, 'build');
@@ -28,16 +28,19 @@ interface Options {
   rounds: number;
   only: string | undefined;
   libwbxml: boolean;
+  /** Also write the report as JSON here (for summarize.ts). */
+  json: string | undefined;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { seconds: 0.5, rounds: 3, only: undefined, libwbxml: true };
+  const options: Options = { seconds: 0.5, rounds: 3, only: undefined, libwbxml: true, json: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--seconds') options.seconds = Number(argv[++i]);
     else if (arg === '--rounds') options.rounds = Number(argv[++i]);
     else if (arg === '--only') options.only = argv[++i];
     else if (arg === '--no-libwbxml') options.libwbxml = false;
+    else if (arg === '--json') options.json = argv[++i];
     else throw new Error(`unknown argument ${arg}`);
   }
   return options;
@@ -80,14 +83,6 @@ function measure(fn: () => unknown, seconds: number): number {
   return elapsed / iterations;
 }
 
-interface LibwbxmlResult {
-  file: string;
-  bytes: number;
-  decode_ns: number;
-  encode_ns: number;
-  encoded_bytes: number;
-}
-
 /** Compile the C harness if needed; undefined (with a message) if that is not possible. */
 function buildHarness(): string | undefined {
   const binary = join(BUILD, 'libwbxml_bench');
@@ -106,18 +101,26 @@ function buildHarness(): string | undefined {
   return binary;
 }
 
-const mbps = (bytes: number, ns: number) => (bytes / ns) * 1e3;
-const fmt = (n: number | undefined, width = 9) => (n === undefined ? 'n/a' : n >= 100 ? n.toFixed(0) : n.toFixed(1)).padStart(width);
-const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '     n/a' : `${(a / b).toFixed(2)}x`.padStart(8));
-
-interface Row {
-  name: string;
-  bytes: number;
-  /** Best (lowest) ns per call over the rounds. */
-  decode: number;
-  decodeView: number;
-  encode: number;
-  lib: LibwbxmlResult | undefined;
+/**
+ * The tree as the gateway builds it for a Sync response: the e-mail converter passes a UTF-8
+ * body (HTML or plain text that needs no conversion, or MIME) on as the bytes IMAP delivered
+ * (`elUtf8`), everything else is a string. Undefined if the document has no e-mail body.
+ */
+function withByteBodies(tree: WbxmlElement): WbxmlElement | undefined {
+  let changed = false;
+  const toBytes = (d: WbxmlElement): WbxmlElement => {
+    if (d.ns !== 'AirSyncBase' || d.tag !== 'Data' || d.text === undefined) return d;
+    changed = true;
+    return elUtf8(d.ns, d.tag, Buffer.from(d.text, 'utf8'));
+  };
+  const copy = (e: WbxmlElement): WbxmlElement => {
+    if (e.children.length === 0) return e;
+    const isEmail = e.tag === 'ApplicationData' && e.children.some((c) => c.ns === 'Email');
+    return el(e.ns, e.tag, e.children.map((c) =>
+      isEmail && c.ns === 'AirSyncBase' && c.tag === 'Body' ? el(c.ns, c.tag, c.children.map(toBytes)) : copy(c)));
+  };
+  const result = copy(tree);
+  return changed ? result : undefined;
 }
 
 function main(): void {
@@ -136,7 +139,10 @@ function main(): void {
     writeFileSync(file, bytes);
     files.push(file);
     inputs.push(bytes);
-    rows.push({ name: item.name, bytes: bytes.length, decode: Infinity, decodeView: Infinity, encode: Infinity, lib: undefined });
+    rows.push({
+      name: item.name, bytes: bytes.length, decode: Infinity, decodeView: Infinity, decodeBytes: Infinity,
+      encode: Infinity, encodeBytes: undefined, lib: undefined,
+    });
   }
   // Only the bytes stay alive between measurements: a measurement must not pay for garbage
   // collection of other items' trees (the C side keeps nothing either).
@@ -150,8 +156,15 @@ function main(): void {
       const tree: WbxmlElement = decode(bytes, { copyOpaque: true });
       if (encode(tree).length !== bytes.length) throw new Error(`${row.name}: re-encoding changed the size`);
       row.encode = Math.min(row.encode, measure(() => encode(tree), options.seconds));
+      const byteTree = withByteBodies(tree);
+      if (byteTree !== undefined) {
+        const out = encode(byteTree);
+        if (Buffer.compare(out, bytes) !== 0) throw new Error(`${row.name}: byte bodies encode differently`);
+        row.encodeBytes = Math.min(row.encodeBytes ?? Infinity, measure(() => encode(byteTree), options.seconds));
+      }
       row.decode = Math.min(row.decode, measure(() => decode(bytes, { copyOpaque: true }), options.seconds));
       row.decodeView = Math.min(row.decodeView, measure(() => decode(bytes), options.seconds));
+      row.decodeBytes = Math.min(row.decodeBytes, measure(() => decode(bytes, { textBytes: 1024 }), options.seconds));
       // libwbxml on the same item right after, so both sides see the same machine conditions.
       if (harness !== undefined) {
         const out = execFileSync(harness, [String(options.seconds), files[i]!], { encoding: 'utf8', maxBuffer: 1 << 20 });
@@ -162,46 +175,9 @@ function main(): void {
     process.stderr.write(`round ${round + 1}/${options.rounds} done\n`);
   }
 
-  console.log(`codec benchmark: Node ${process.version}, ${process.arch}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'})`);
-  console.log(`MB/s of WBXML (10^6 bytes) per CPU second, higher is better; best of ${options.rounds} rounds of >= ${options.seconds} CPU s each`);
-  console.log('ours:     decode(bytes, {copyOpaque: true}) -> tree; encode(tree) -> bytes');
-  console.log('libwbxml: wbxml_tree_from_wbxml + wbxml_tree_destroy; wbxml_tree_to_wbxml + wbxml_free (0.11.8, C, -O2)\n');
-  console.log(`${'corpus'.padEnd(16)}${'bytes'.padStart(9)} | ${'decode ours'.padStart(11)}${'libwbxml'.padStart(10)}${'ratio'.padStart(8)} | ${'encode ours'.padStart(11)}${'libwbxml'.padStart(10)}${'ratio'.padStart(8)}`);
-  const totals = { bytes: 0, oursD: 0, libD: 0, encBytes: 0, oursE: 0, libE: 0 };
-  const notes: string[] = [];
-  for (const row of rows) {
-    const oursD = mbps(row.bytes, row.decode);
-    const oursE = mbps(row.bytes, row.encode);
-    const libD = row.lib ? mbps(row.bytes, row.lib.decode_ns) : undefined;
-    // libwbxml's encoding only counts if it wrote the whole document back.
-    const libValid = row.lib !== undefined && row.lib.encoded_bytes === row.bytes;
-    const libE = libValid ? mbps(row.bytes, row.lib!.encode_ns) : undefined;
-    if (row.lib && !libValid) {
-      notes.push(`${row.name}: libwbxml's wbxml_tree_to_wbxml wrote ${row.lib.encoded_bytes} of ${row.bytes} bytes (it drops the opaque payload), so its encode is not comparable and left out of the encode total`);
-    }
-    console.log(`${row.name.padEnd(16)}${String(row.bytes).padStart(9)} | ${fmt(oursD, 11)}${fmt(libD, 10)}${ratio(oursD, libD)} | ${fmt(oursE, 11)}${fmt(libE, 10)}${ratio(oursE, libE)}`);
-    totals.bytes += row.bytes;
-    totals.oursD += row.decode;
-    if (row.lib) totals.libD += row.lib.decode_ns;
-    if (libValid) {
-      totals.encBytes += row.bytes;
-      totals.oursE += row.encode;
-      totals.libE += row.lib!.encode_ns;
-    }
-  }
-  const tOursD = mbps(totals.bytes, totals.oursD);
-  const tLibD = harness ? mbps(totals.bytes, totals.libD) : undefined;
-  const tOursE = totals.encBytes > 0 ? mbps(totals.encBytes, totals.oursE) : undefined;
-  const tLibE = harness && totals.encBytes > 0 ? mbps(totals.encBytes, totals.libE) : undefined;
-  console.log(`${'total'.padEnd(16)}${String(totals.bytes).padStart(9)} | ${fmt(tOursD, 11)}${fmt(tLibD, 10)}${ratio(tOursD, tLibD)} | ${fmt(tOursE, 11)}${fmt(tLibE, 10)}${ratio(tOursE, tLibE)}`);
-  console.log('\ntotal = corpus bytes / summed time of one pass over every item');
-  for (const row of rows.filter((r) => r.decodeView < r.decode * 0.5)) {
-    console.log(`note: ${row.name}: with the default zero-copy opaque views decode runs at ${fmt(mbps(row.bytes, row.decodeView), 0)} MB/s`);
-  }
-  const tOursDView = mbps(totals.bytes, rows.reduce((sum, r) => sum + r.decodeView, 0));
-  console.log(`note: total decode with the default zero-copy opaque views: ${fmt(tOursDView, 0)} MB/s (${ratio(tOursDView, tLibD).trim()} libwbxml)`);
-  for (const note of notes) console.log(`note: ${note}`);
-  if (!harness) console.log('note: libwbxml not measured');
+  const report = buildReport(rows, options, harness !== undefined);
+  printReport(report);
+  if (options.json !== undefined) writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
 }
 
 main();

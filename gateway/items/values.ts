@@ -4,7 +4,8 @@
  * the caller (a converter), so it throws ItemValueError; decoding a malformed client value
  * throws ItemConversionError, which a Sync handler answers with Status 6.
  */
-import { el, type WbxmlElement } from '../../codec/tree.js';
+import { isUtf8 } from 'node:buffer';
+import { el, elUtf8, textString, type WbxmlElement } from '../../codec/tree.js';
 import { ItemConversionError, ItemValueError } from './errors.js';
 
 export type ScalarKind =
@@ -22,12 +23,14 @@ export type ScalarKind =
   | 'opaque'
   /**
    * A string that may come as bytes (MIME in AirSyncBase:Data or Email:MIMEData): bytes that are
-   * valid UTF-8 go as an inline string like any text; other bytes (8-bit MIME in a legacy charset)
-   * go as OPAQUE, because re-encoding them as UTF-8 text would change the message.
+   * valid UTF-8 go as an inline string like any text, as the bytes they are (the codec copies them;
+   * no decoding to a string and encoding back); other bytes (8-bit MIME in a legacy charset) go as
+   * OPAQUE, because re-encoding them as UTF-8 text would change the message.
    */
   | 'text-or-opaque';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const BOM = [0xef, 0xbb, 0xbf];
 const utf8Encoder = new TextEncoder();
 
 /**
@@ -59,13 +62,10 @@ export function encodeScalar(kind: ScalarKind, ns: string, tag: string, value: u
     case 'text-or-opaque':
       if (typeof value === 'string') return el(ns, tag, sanitizeText(value));
       if (!(value instanceof Uint8Array)) throw new ItemValueError(path, 'a string or Uint8Array', value);
-      try {
-        const text = utf8.decode(value);
-        // NUL cannot travel in an inline string: such bytes stay opaque.
-        return text.includes('\u0000') ? el(ns, tag, value) : el(ns, tag, text);
-      } catch {
-        return el(ns, tag, value);
-      }
+      // NUL cannot travel in an inline string: such bytes stay opaque.
+      if (!isUtf8(value) || value.indexOf(0) >= 0) return el(ns, tag, value);
+      // A leading BOM is dropped, as decoding the bytes to text would.
+      return elUtf8(ns, tag, BOM.every((b, i) => value[i] === b) ? value.subarray(3) : value);
   }
 }
 
@@ -73,6 +73,7 @@ export function decodeScalar(kind: ScalarKind, e: WbxmlElement, path: string): u
   if (kind === 'opaque' || kind === 'text-or-opaque') {
     if (e.children.length > 0) throw new ItemConversionError(path, 'not-opaque', 'expected opaque content or text');
     if (e.opaque !== undefined) return kind === 'opaque' ? e.opaque : tryText(e.opaque);
+    if (e.utf8 !== undefined) return kind === 'opaque' ? e.utf8 : textString(e);
     return kind === 'opaque' ? utf8Encoder.encode(e.text ?? '') : (e.text ?? '');
   }
   const text = textContent(e, path);
@@ -113,7 +114,7 @@ function textContent(e: WbxmlElement, path: string): string {
   if (e.children.length > 0 || e.opaque !== undefined || e.opaqueSource !== undefined) {
     throw new ItemConversionError(path, 'not-text', 'expected text content');
   }
-  return e.text ?? '';
+  return textString(e) ?? '';
 }
 
 function requireDate(value: unknown, path: string): Date {

@@ -161,6 +161,8 @@ describe(`fuzz (seed ${SEED}, ${SECONDS}s; replay with EASGATE_FUZZ_SEED=${SEED}
         const ctx = () => `seed ${SEED} mutation #${total}: ${hexOf(bytes)}`;
         if (check(bytes, undefined, ctx)) decoded++;
         check(bytes, { unknownTags: 'keep' }, ctx);
+        // Texts of 4 bytes or more as UTF-8 views: the same rules on hostile input.
+        check(bytes, { textBytes: 4 }, ctx);
       }
     }
     t.diagnostic(`${total} mutations, ${decoded} of them decoded`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { decode, el, type WbxmlElement } from '../../../../codec/index.js';
+import { decode, el, textString, type WbxmlElement } from '../../../../codec/index.js';
 import { EMAIL_SCHEMA, type EmailItem } from '../../../../gateway/items/email.js';
 import { fromApplicationData, toApplicationData } from '../../../../gateway/items/schema.js';
 import { validateEasResponse } from '../../../support/xsd.js';
@@ -94,12 +94,19 @@ describe('Email schema', () => {
     assert.throws(() => toApplicationData(EMAIL_SCHEMA, { body: { type: 2, data: '<p>' } }, '2.5'), /type 1 or 4/);
   });
 
-  it('MIME that is not UTF-8 goes as opaque, UTF-8 MIME as a string', () => {
+  it('MIME that is not UTF-8 goes as opaque, UTF-8 MIME as inline text (kept as its bytes)', () => {
     const latin1 = new Uint8Array([0x46, 0x3a, 0x20, 0xfc]);
     const [body] = toApplicationData(EMAIL_SCHEMA, { body: { type: 4, data: latin1 } }, '14.1');
     assert.deepEqual(body!.children[1]!.opaque, latin1);
     const [utf] = toApplicationData(EMAIL_SCHEMA, { body: { type: 4, data: new TextEncoder().encode('F: ü') } }, '14.1');
-    assert.equal(utf!.children[1]!.text, 'F: ü');
+    const mime = new TextEncoder().encode('F: ü');
+    assert.deepEqual(utf!.children[1]!.utf8, mime);
+    assert.equal(textString(utf!.children[1]!), 'F: ü');
+    const [bom] = toApplicationData(EMAIL_SCHEMA, { body: { type: 4, data: new Uint8Array([0xef, 0xbb, 0xbf, ...mime]) } }, '14.1');
+    assert.deepEqual(bom!.children[1]!.utf8, mime);
+    const withNul = new Uint8Array([0x46, 0x00, 0x41]);
+    const [nul] = toApplicationData(EMAIL_SCHEMA, { body: { type: 4, data: withNul } }, '14.1');
+    assert.deepEqual(nul!.children[1]!.opaque, withNul);
   });
 
   it("reads pyactivesync's 16.1 flag change and draft Add (captured requests)", () => {
