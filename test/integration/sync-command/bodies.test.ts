@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { el, type WbxmlElement } from '../../../codec/index.js';
 import { startGateway, type RunningGateway } from '../../../gateway/main.js';
+import { memoryLog } from '../../support/memory-log.js';
 import { integrationConfig, requireImap, testDataDir, type TestDataDir } from '../../support/backing.js';
 import { AS, bodyPreference, cleanUp, collection, drain, field, folderIds, imapAsAlice, RUN, sync, syncRequest, type Item, type Phone } from './support.js';
 
@@ -36,7 +37,7 @@ describe('Sync bodies, versions and the FilterType window over HTTP', { timeout:
   before(async () => {
     await requireImap();
     data = testDataDir();
-    gw = await startGateway(integrationConfig(data.path, { policy: { enforce: false } }));
+    gw = await startGateway(integrationConfig(data.path, { policy: { enforce: false } }), { logger: memoryLog().logger });
     imap = await imapAsAlice();
     await imap.mailboxCreate(BOX);
     for (const f of FILES) await imap.append(BOX, readFileSync(new URL(`${f}.eml`, EML)), ['\\Seen']);

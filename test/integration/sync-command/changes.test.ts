@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { el, encode } from '../../../codec/index.js';
 import { startGateway, type RunningGateway } from '../../../gateway/main.js';
+import { memoryLog } from '../../support/memory-log.js';
 import { seedMailbox } from '../../../test-fixtures/seed/index.js';
 import { integrationConfig, requireImap, testDataDir, type TestDataDir } from '../../support/backing.js';
 import { AS, cleanUp, collection, drain, field, folderIds, imapAsAlice, post, RUN, sync, syncRequest, type Phone } from './support.js';
@@ -35,7 +36,7 @@ describe('Sync: server changes, retries and Status codes', { timeout: 300_000 },
   before(async () => {
     await requireImap();
     data = testDataDir();
-    gw = await startGateway(integrationConfig(data.path, { policy: { enforce: false } }));
+    gw = await startGateway(integrationConfig(data.path, { policy: { enforce: false } }), { logger: memoryLog().logger });
     imap = await imapAsAlice();
     const seeded = await seedMailbox({ user: 'alice@example.com', password: 'alice-secret', mailbox: BOX, count: 20, seed: 11 });
     uids = seeded.messages.map((m) => m.uid!).sort((a, b) => a - b);

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { el, type WbxmlElement } from '../../../codec/index.js';
 import { startGateway, type RunningGateway } from '../../../gateway/main.js';
+import { memoryLog } from '../../support/memory-log.js';
 import { DRAFT_MARKER, draftMarkerValue } from '../../../gateway/commands/sync/client/adds.js';
 import { seedMailbox } from '../../../test-fixtures/seed/index.js';
 import { integrationConfig, requireImap, testDataDir, type TestDataDir } from '../../support/backing.js';
@@ -79,7 +80,7 @@ describe('Sync client changes over HTTP land on Dovecot', { timeout: 120_000 }, 
   before(async () => {
     await requireImap();
     data = testDataDir();
-    gw = await startGateway(integrationConfig(data.path, { policy: { enforce: false } }));
+    gw = await startGateway(integrationConfig(data.path, { policy: { enforce: false } }), { logger: memoryLog().logger });
     url = gw.url;
     imap = await imapAsAlice();
     await imap.mailboxCreate(BOX);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { startGateway, type RunningGateway } from '../../../gateway/main.js';
+import { memoryLog } from '../../support/memory-log.js';
 import { seedMailbox } from '../../../test-fixtures/seed/index.js';
 import { integrationConfig, requireImap, testDataDir, type TestDataDir } from '../../support/backing.js';
 import { cleanUp, collection, drain, field, folderIds, imapAsAlice, RUN, sync, syncRequest, type Phone } from './support.js';
@@ -31,7 +32,7 @@ describe('Sync of a 2,000-message folder over HTTP', { timeout: 600_000 }, () =>
   before(async () => {
     await requireImap();
     data = testDataDir();
-    gw = await startGateway(integrationConfig(data.path, { policy: { enforce: false } }));
+    gw = await startGateway(integrationConfig(data.path, { policy: { enforce: false } }), { logger: memoryLog().logger });
     imap = await imapAsAlice();
     await seedMailbox({ user: 'alice@example.com', password: 'alice-secret', mailbox: BOX, count: COUNT, seed: 7 });
     const lock = await imap.getMailboxLock(BOX, { readOnly: true });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { el } from '../../../codec/index.js';
 import { startGateway, type RunningGateway } from '../../../gateway/main.js';
+import { memoryLog } from '../../support/memory-log.js';
 import { seedMailbox } from '../../../test-fixtures/seed/index.js';
 import { integrationConfig, requireImap, testDataDir, type TestDataDir } from '../../support/backing.js';
 import { AS, cleanUp, collection, folderIds, RUN, sync, syncRequest, type Phone } from './support.js';
@@ -21,7 +22,7 @@ describe('Sync of several collections in one request', { timeout: 120_000 }, () 
   before(async () => {
     await requireImap();
     data = testDataDir();
-    gw = await startGateway(integrationConfig(data.path, { policy: { enforce: false } }));
+    gw = await startGateway(integrationConfig(data.path, { policy: { enforce: false } }), { logger: memoryLog().logger });
     for (const [box, seed] of [[A, 31], [B, 32]] as const) await seedMailbox({ user: 'alice@example.com', password: 'alice-secret', mailbox: box, count: 20, seed });
   });
 
