@@ -8,6 +8,7 @@ import { folderCreateCommand } from './folder-create.js';
 import { folderDeleteCommand } from './folder-delete.js';
 import { folderSyncCommand } from './folder-sync.js';
 import { folderUpdateCommand } from './folder-update.js';
+import { getItemEstimateCommand } from './get-item-estimate.js';
 import { provisionCommand } from './provision.js';
 import { CommandRegistry } from './registry.js';
 import { settingsCommand } from './settings.js';
@@ -19,6 +20,7 @@ export function createProductionRegistry(config: Config): CommandRegistry {
     folderCreateCommand(),
     folderUpdateCommand(),
     folderDeleteCommand(),
+    getItemEstimateCommand(),
     provisionCommand({ policy: config.policy }),
     settingsCommand({ users: config.users }),
   ]);
