@@ -12,6 +12,7 @@ import { getItemEstimateCommand } from './get-item-estimate.js';
 import { provisionCommand } from './provision.js';
 import { CommandRegistry } from './registry.js';
 import { settingsCommand } from './settings.js';
+import { syncCommand } from './sync.js';
 
 export function createProductionRegistry(config: Config): CommandRegistry {
   return new CommandRegistry([
@@ -23,5 +24,6 @@ export function createProductionRegistry(config: Config): CommandRegistry {
     getItemEstimateCommand(),
     provisionCommand({ policy: config.policy }),
     settingsCommand({ users: config.users }),
+    syncCommand(),
   ]);
 }

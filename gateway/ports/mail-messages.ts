@@ -49,6 +49,12 @@ export interface FlagResult {
   readonly ok: boolean;
   /** The message's flags after the change (absent when the message is gone). */
   readonly flags?: readonly string[];
+  /**
+   * The message's version after the change as the mail ChangeFeed reports versions (its MODSEQ,
+   * or a digest of its flags where the mailbox has no mod-sequences), so Sync can tell its own
+   * STORE from a later change by someone else.
+   */
+  readonly version?: string;
 }
 
 export interface MoveResult {

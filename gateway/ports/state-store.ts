@@ -151,6 +151,18 @@ export interface PruneResult {
   syncStates: number;
 }
 
+/** A mailbox as the flag-detail store names it: a new UIDVALIDITY voids what was stored under the old one. */
+export interface MessageBoxKey {
+  readonly path: string;
+  readonly uidValidity: number;
+}
+
+export interface FlagDetailsEntry {
+  readonly uid: number;
+  /** Opaque to the store (gateway/commands/sync owns the format); null forgets the entry. */
+  readonly details: string | null;
+}
+
 /** Everything but the lifecycle: what a unit of work inside transaction() may call. */
 export interface StateStoreOps {
   // Devices
@@ -206,6 +218,12 @@ export interface StateStoreOps {
   recordSentMessage(device: DeviceKey, clientId: string, expiresAt: Date): Promise<boolean>;
   /** Whether a retried send should be answered MessagePreviouslySent. */
   wasMessageSent(device: DeviceKey, clientId: string, now?: Date): Promise<boolean>;
+
+  // Flag details (Email:Flag beyond IMAP's \Flagged), per user and message
+  /** The stored details of these UIDs (absent where none are stored); entries of another UIDVALIDITY never match. */
+  getFlagDetails(user: string, box: MessageBoxKey, uids: readonly number[]): Promise<Map<number, string>>;
+  /** Stores (details) or forgets (null) per UID, atomically; entries of this mailbox under another UIDVALIDITY go. */
+  putFlagDetails(user: string, box: MessageBoxKey, entries: readonly FlagDetailsEntry[]): Promise<void>;
 
   prune(opts?: PruneOptions): Promise<PruneResult>;
 }

@@ -13,7 +13,7 @@
  * after a lost response. It gets the latest state's `sent` operations and key again, verbatim,
  * and the feed is not read: server changes since then wait in the cursor for the next request.
  */
-import { isFeedReset, type ChangeFeed, type FeedReset } from '../ports/change-feed.js';
+import { isFeedReset, type ChangeFeed, type FeedChanges, type FeedReset } from '../ports/change-feed.js';
 import type { DeviceKey, StateStoreOps } from '../ports/state-store.js';
 import { SnapshotFormatError } from './bytes.js';
 import { decodeState, encodeState, type CollectionState, type SyncOp } from './collection-state.js';
@@ -29,8 +29,8 @@ export interface CollectionSyncRequest {
   /** The backend's name for it (what the feed is asked about). */
   readonly collection: string;
   readonly syncKey: string;
-  /** 0 when the client sent none. */
-  readonly filterType: number;
+  /** The client's FilterType; undefined keeps the one the state was last planned with (0 for a prime). */
+  readonly filterType?: number;
   readonly windowSize?: number;
   /** GetChanges; EAS defaults it to true for a SyncKey other than 0. */
   readonly getChanges?: boolean;
@@ -38,18 +38,43 @@ export interface CollectionSyncRequest {
   readonly now: Date;
 }
 
-export type CollectionSyncTurn =
-  | { readonly status: 'invalid-key' }
-  | { readonly status: 'reset'; readonly reason: FeedReset['reset'] }
+export interface OkTurn {
+  readonly status: 'ok';
+  readonly syncKey: string;
+  readonly ops: readonly SyncOp[];
+  readonly moreAvailable: boolean;
+  /** True when this answers a retried key again (the command answers client changes from lookupClientIds). */
+  readonly retry: boolean;
+  /** Nothing to send and the client keeps its key (only when asked for with keepKeyWhenIdle). */
+  readonly idle: boolean;
+  /** Writes the new state (and the ClientId -> ServerId map of this response's Adds). Run inside a transaction. */
+  commit(tx: StateStoreOps, clientIds?: ReadonlyMap<string, string>): Promise<void>;
+}
+
+type NotOk = { readonly status: 'invalid-key' } | { readonly status: 'reset'; readonly reason: FeedReset['reset'] };
+
+export type CollectionSyncTurn = NotOk | OkTurn;
+
+export interface FinishOptions {
+  /**
+   * When the plan has nothing to send, keep the client's key instead of minting one (the
+   * command asks for it when the client sent no changes either, so an empty answer is possible).
+   */
+  readonly keepKeyWhenIdle?: boolean;
+}
+
+export type CollectionSyncStart =
+  | NotOk
   | {
       readonly status: 'ok';
-      readonly syncKey: string;
-      readonly ops: readonly SyncOp[];
-      readonly moreAvailable: boolean;
-      /** True when this answers a retried key again (the command answers client changes from lookupClientIds). */
+      /** SyncKey 0: a prime, nothing to send. */
+      readonly initial: boolean;
       readonly retry: boolean;
-      /** Writes the new state (and the ClientId -> ServerId map of this response's Adds). Run inside a transaction. */
-      commit(tx: StateStoreOps, clientIds?: ReadonlyMap<string, string>): Promise<void>;
+      /** The FilterType this turn plans with (the request's, else the state's). */
+      readonly filterType: number;
+      /** Whether the server changed or removed this item since the state the client holds (the Conflict option). */
+      serverChanged(id: string): boolean;
+      finish(clientApplied?: ClientApplied, options?: FinishOptions): OkTurn;
     };
 
 /** Another request of the same device advanced this collection between our read and our commit. */
@@ -60,19 +85,33 @@ export class ConcurrentSyncError extends Error {
   }
 }
 
+/** One call: begin, then finish with the client's own changes given up front. */
 export async function prepareCollectionSync(feed: ChangeFeed, store: StateStoreOps, req: CollectionSyncRequest): Promise<CollectionSyncTurn> {
+  const start = await beginCollectionSync(feed, store, req);
+  if (start.status !== 'ok') return start;
+  return start.finish(req.clientApplied);
+}
+
+/**
+ * The first half of a turn: checks the key and reads the feed, so the command knows what the
+ * server changed (for the Conflict option) before it applies the client's own changes; `finish`
+ * then plans the answer with them.
+ */
+export async function beginCollectionSync(feed: ChangeFeed, store: StateStoreOps, req: CollectionSyncRequest): Promise<CollectionSyncStart> {
   const key = parseSyncKey(req.syncKey);
   if (key.kind === 'invalid') return { status: 'invalid-key' };
-  const filter = feedFilter(req.filterType, req.now);
 
   if (key.kind === 'initial') {
+    const filterType = req.filterType ?? 0;
+    const filter = feedFilter(filterType, req.now);
     const cursor = await feed.open(req.collection);
     const ids = new IdSetBuilder();
     for await (const page of feed.listIds(req.collection, filter)) ids.addAll(page);
-    const state: CollectionState = { ...primeState(cursor, filter, req.filterType, ids.build()), syncKey: firstSyncKey(), answers: '0' };
-    return ok(req, state, undefined, false, async (tx) => {
+    const state: CollectionState = { ...primeState(cursor, filter, filterType, ids.build()), syncKey: firstSyncKey(), answers: '0' };
+    const turn = ok(req, state, undefined, false, false, async (tx) => {
       await tx.deleteSyncStates(req.device, req.collectionId);
     });
+    return { status: 'ok', initial: true, retry: false, filterType, serverChanged: () => false, finish: () => turn };
   }
 
   const latest = await store.getLatestSyncState(req.device, req.collectionId);
@@ -84,30 +123,52 @@ export async function prepareCollectionSync(feed: ChangeFeed, store: StateStoreO
     if (err instanceof SnapshotFormatError) return { status: 'invalid-key' };
     throw err;
   }
+  const pendingChange = (id: string): boolean => current.pending.changes.has(id) || current.pending.deletes.has(id);
 
   if (latest.syncKey !== req.syncKey) {
     // The client never saw the response that issued the latest key: answer it again.
-    if (current.answers === req.syncKey) return ok(req, current, latest.syncKey, true);
-    return { status: 'invalid-key' };
+    if (current.answers !== req.syncKey) return { status: 'invalid-key' };
+    const turn = ok(req, current, latest.syncKey, true, false);
+    return { status: 'ok', initial: false, retry: true, filterType: current.filterType, serverChanged: pendingChange, finish: () => turn };
   }
 
+  const filterType = req.filterType ?? current.filterType;
+  const filter = feedFilter(filterType, req.now);
   const getChanges = req.getChanges ?? true;
-  let changes;
+  let changes: FeedChanges | undefined;
   if (getChanges) {
     const r = await feed.changesSince(req.collection, current.cursor, { since: current.since }, filter);
     if (isFeedReset(r)) return { status: 'reset', reason: r.reset };
     changes = r;
   }
-  const p = plan({
-    state: current,
-    ...(changes ? { changes } : {}),
-    filter: changes ? filter : { since: current.since },
-    filterType: req.filterType,
-    windowSize: effectiveWindowSize(req.windowSize),
-    ...(req.clientApplied ? { clientApplied: req.clientApplied } : {}),
-  });
-  const next: CollectionState = { ...p.next, syncKey: nextSyncKey(latest.syncKey), answers: req.syncKey };
-  return ok(req, next, latest.syncKey, false);
+  const touched = new Set([...(changes?.changed.map((c) => c.id) ?? []), ...(changes?.removed ?? [])]);
+  return {
+    status: 'ok',
+    initial: false,
+    retry: false,
+    filterType,
+    serverChanged: (id) => touched.has(id) || pendingChange(id),
+    finish(clientApplied, options = {}) {
+      const p = plan({
+        state: current,
+        ...(changes ? { changes } : {}),
+        filter: changes ? filter : { since: current.since },
+        filterType,
+        // GetChanges off: the client wants no server changes now; they wait in pending.
+        windowSize: getChanges ? effectiveWindowSize(req.windowSize) : 0,
+        ...(clientApplied ? { clientApplied } : {}),
+      });
+      if (options.keepKeyWhenIdle && p.ops.length === 0) {
+        // Nothing to tell: the client keeps its key (an empty response may carry none), and
+        // the state under that key only follows the feed, still answering a retry as before.
+        const same = p.next.cursor === current.cursor && p.next.since === current.since && p.next.filterType === current.filterType && !p.next.moreAvailable;
+        const next: CollectionState = { ...p.next, syncKey: latest.syncKey, answers: current.answers, sent: current.sent, moreAvailable: false };
+        return ok(req, next, latest.syncKey, false, true, undefined, same && p.next.held.size === current.held.size, []);
+      }
+      const next: CollectionState = { ...p.next, syncKey: nextSyncKey(latest.syncKey), answers: req.syncKey };
+      return ok(req, next, latest.syncKey, false, false);
+    },
+  };
 }
 
 function ok(
@@ -115,28 +176,34 @@ function ok(
   state: CollectionState,
   basedOn: string | undefined,
   retry: boolean,
+  idle: boolean,
   before?: (tx: StateStoreOps) => Promise<void>,
-): CollectionSyncTurn {
-  const snapshot = encodeState(state);
+  unchanged = false,
+  ops: readonly SyncOp[] = state.sent,
+): OkTurn {
+  const snapshot = unchanged ? undefined : encodeState(state);
+  // A kept key (retry, idle) replaces its own state; a new key follows the client's.
+  const sameKey = retry || idle;
   return {
     status: 'ok',
     syncKey: state.syncKey,
-    ops: state.sent,
+    ops,
     moreAvailable: state.moreAvailable,
     retry,
+    idle,
     async commit(tx, clientIds) {
       if (before) await before(tx);
       else {
         const now = await tx.getLatestSyncState(req.device, req.collectionId);
-        const expected = retry ? state.syncKey : basedOn;
+        const expected = sameKey ? state.syncKey : basedOn;
         if (now?.syncKey !== expected) throw new ConcurrentSyncError(req.collectionId);
       }
-      if (retry && !clientIds?.size) return; // the same state is already there
+      if ((retry || unchanged) && !clientIds?.size) return; // the same state is already there
       await tx.putSyncState(req.device, {
         collectionId: req.collectionId,
         syncKey: state.syncKey,
-        snapshot,
-        ...(retry ? {} : { previousSyncKey: req.syncKey }),
+        snapshot: snapshot ?? encodeState(state),
+        ...(sameKey ? {} : { previousSyncKey: req.syncKey }),
         ...(clientIds?.size ? { clientIds } : {}),
         at: req.now,
       });

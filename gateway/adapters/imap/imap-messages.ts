@@ -14,7 +14,8 @@
  *   decoded (base64/QP) on the way, pulled as the reader reads.
  * - writes: SELECT <box> (re-SELECT when only EXAMINEd);
  *   setFlags: UID STORE <set> +FLAGS.SILENT (...), UID STORE <set> -FLAGS.SILENT (...), then
- *   UID FETCH <set> (UID FLAGS) to report per UID what the server really holds;
+ *   UID FETCH <set> (UID FLAGS MODSEQ) to report per UID what the server really holds and the
+ *   version the change feed will see (MODSEQ; without mod-sequences, the feed's flag digest);
  *   moveMessages: UID MOVE <set> <dest> (COPYUID); without MOVE: UID COPY + UID STORE +FLAGS.SILENT
  *   (\Deleted) + UID EXPUNGE <set>; deleteMessages: UID STORE +FLAGS.SILENT (\Deleted) + UID EXPUNGE <set>;
  *   appendMessage: APPEND <box> (flags) "date" {literal} (APPENDUID);
@@ -47,6 +48,7 @@ import {
 } from '../../ports/mail-messages.js';
 import { classifyImapError, isCommandFailure, responseCode } from './imap-errors.js';
 import type { ImapSession } from './imap-session.js';
+import { flagDigest } from './messages/flag-digest.js';
 import { fetchPartsGrouped, partsQuery, toFetchedParts, wantedSections, type WantedSections } from './messages/parts-fetch.js';
 import { fetchViewRows, uidSets } from './messages/view-fetch.js';
 import type { SessionPool } from './session-pool.js';
@@ -159,12 +161,13 @@ export class ImapMailMessages implements MailMessages {
         // drops) is not thrown: the FLAGS read back below reports it per UID.
         if (add.length) await store(client, () => client.messageFlagsAdd(set, add, { uid: true, silent: true }));
         if (remove.length) await store(client, () => client.messageFlagsRemove(set, remove, { uid: true, silent: true }));
-        for (const msg of await client.fetchAll(set, { uid: true, flags: true }, { uid: true })) {
+        const modseqs = hasModSeqs(client);
+        for (const msg of await client.fetchAll(set, { uid: true, flags: true, ...(modseqs ? { modseq: true } : {}) }, { uid: true })) {
           if (!results.has(msg.uid)) continue;
           const flags = withoutRecent(msg.flags ?? []);
           const has = new Set(flags.map((f) => f.toLowerCase()));
           const ok = add.every((f) => has.has(f.toLowerCase())) && remove.every((f) => !has.has(f.toLowerCase()));
-          results.set(msg.uid, { ok, flags });
+          results.set(msg.uid, { ok, flags, version: modseqs && msg.modseq !== undefined ? String(msg.modseq) : String(flagDigest(flags)) });
         }
       }
       return results;
@@ -305,6 +308,12 @@ function isNotFound(err: unknown): boolean {
 
 async function store(client: ImapFlow, run: () => Promise<boolean>): Promise<void> {
   if (!(await run()) && !client.usable) throw new BackendUnavailableError('imap', 'IMAP connection lost during STORE');
+}
+
+/** Whether the selected mailbox keeps mod-sequences (CONDSTORE, which imapflow enables at login, and no NOMODSEQ). */
+function hasModSeqs(client: ImapFlow): boolean {
+  const box = client.mailbox;
+  return Boolean(box && box.highestModseq !== undefined && !box.noModseq);
 }
 
 /** \Recent says "new to this session", nothing about the message: never reported. */

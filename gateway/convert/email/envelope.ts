@@ -4,6 +4,7 @@
  * conversation identifiers.
  */
 import { createHash } from 'node:crypto';
+import { keywordToCategory } from './category-keywords.js';
 import { decodeHeaderWords } from './decode.js';
 import type { MailAddress, MessageView } from './message-view.js';
 
@@ -72,10 +73,14 @@ export function importance(view: MessageView): 0 | 1 | 2 {
 /**
  * Categories are the IMAP keywords a user set: system flags (\Seen) and the "$" keywords
  * clients and servers use for state ($Forwarded, $Junk, $MDNSent, $label1) are not categories.
+ * Keywords the gateway wrote for categories that are not atoms are decoded (category-keywords.ts).
  */
 export function categoriesOf(flags: readonly string[]): string[] {
   const seen = new Set<string>();
-  for (const f of flags) if (!f.startsWith('\\') && !f.startsWith('$') && f.trim() !== '') seen.add(f);
+  for (const f of flags) {
+    const c = keywordToCategory(f);
+    if (c !== undefined) seen.add(c);
+  }
   return [...seen];
 }
 

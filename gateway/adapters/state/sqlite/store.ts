@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { StateStore, StateStoreOps } from '../../../ports/state-store.js';
 import { StateStoreError } from '../../../ports/state-store.js';
 import * as devices from './devices.js';
+import * as flagDetails from './flag-details.js';
 import { migrate } from './migrate.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
 import { Sql } from './sql.js';
@@ -50,6 +51,8 @@ function syncOps(sql: Sql): SyncOps {
     deleteSyncStates: (d, c) => states.deleteSyncStates(sql, d, c),
     recordSentMessage: (d, c, e) => states.recordSentMessage(sql, d, c, e),
     wasMessageSent: (d, c, n) => states.wasMessageSent(sql, d, c, n),
+    getFlagDetails: (u, b, uids) => flagDetails.getFlagDetails(sql, u, b, uids),
+    putFlagDetails: (u, b, e) => flagDetails.putFlagDetails(sql, u, b, e),
     prune: (o) => states.prune(sql, o),
   };
 }

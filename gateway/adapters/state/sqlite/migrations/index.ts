@@ -1,4 +1,5 @@
 import { sql as initial } from './001-initial.js';
+import { sql as flagDetails } from './002-flag-details.js';
 
 /** One forward-only step of the schema. Never edit a released step: add the next one. */
 export interface Migration {
@@ -10,4 +11,5 @@ export interface Migration {
 /** In order; versions are 1..n without gaps (checked at open). */
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'flag-details', sql: flagDetails },
 ];

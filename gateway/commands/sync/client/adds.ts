@@ -1,0 +1,128 @@
+/**
+ * Sync Add for email: a client creates only drafts, in the Drafts folder, from 16.0 (MS-ASEMAIL
+ * 3.1.5.3; earlier versions have no draft sync). The draft is composed as MIME and APPENDed with
+ * \Draft and \Seen; the answer carries the new ServerId and the FileReferences of the attachments
+ * sent with it. A ClientId already answered (a retried request) gets the same ServerId again and
+ * appends nothing. Anything else is refused per item with Status 6 and never applied.
+ */
+import type { WbxmlElement } from '../../../../codec/tree.js';
+import { fromClientDraft, type ClientDraft } from '../../../convert/email/client-draft.js';
+import { composeDraft } from '../../../convert/email/compose-draft.js';
+import type { EmailFlag } from '../../../items/email.js';
+import { ItemConversionError } from '../../../items/errors.js';
+import { MailBackendError, UidPlusRequiredError } from '../../../ports/mail-messages.js';
+import { itemServerId } from '../../../sync/server-id.js';
+import { compareVersions } from '../../types.js';
+import type { ClientChangeInput } from '../client-changes.js';
+import { saveFlagDetails } from '../flag-details.js';
+import { categoryKeywords } from './flag-plan.js';
+import { attachmentRefsElement, matchAttachmentRefs, toComposeAttachment } from './draft-attachments.js';
+import { uidOf } from './item-ids.js';
+import { addResponse, SyncItemStatus } from './responses.js';
+
+export interface AddRequest {
+  readonly clientId: string;
+  readonly data: readonly WbxmlElement[];
+}
+
+export interface AddOutcome {
+  /** One per request, in order. */
+  readonly responses: WbxmlElement[];
+  readonly added: string[];
+  readonly clientIds: Map<string, string>;
+}
+
+/** EAS FolderType 3: Drafts. */
+const DRAFTS = 3;
+
+export async function applyAdds(input: ClientChangeInput, requests: readonly AddRequest[]): Promise<AddOutcome> {
+  const { ctx } = input;
+  const responses: WbxmlElement[] = [];
+  const added: string[] = [];
+  const clientIds = new Map<string, string>();
+  const draftsAllowed = input.folderType === DRAFTS && compareVersions(ctx.protocolVersion, '16.0') >= 0;
+  for (const r of requests) {
+    const known = clientIds.get(r.clientId) ?? input.knownClientIds.get(r.clientId);
+    if (known !== undefined) {
+      responses.push(await retried(input, r, known));
+      const uid = uidOf(known, input.collectionId);
+      if (uid !== undefined) added.push(String(uid));
+      clientIds.set(r.clientId, known);
+      continue;
+    }
+    if (!draftsAllowed) {
+      ctx.log.info({ folderType: input.folderType }, 'Sync Add of email refused: only drafts in Drafts at 16.0+');
+      responses.push(addResponse(r.clientId, SyncItemStatus.conversionError));
+      continue;
+    }
+    let draft: ClientDraft;
+    let mime: Uint8Array;
+    let flags: string[];
+    try {
+      draft = fromClientDraft(r.data, ctx.protocolVersion);
+      flags = appendFlags(draft);
+      const attachments = draft.addAttachments.map(toComposeAttachment);
+      mime = await composeDraft(draft.item, attachments, { from: ctx.user.email, date: ctx.ports.clock.now() });
+    } catch (err) {
+      if (!(err instanceof ItemConversionError)) throw err;
+      ctx.log.info({ path: err.path, reason: err.reason }, 'Sync Add refused: conversion error');
+      responses.push(addResponse(r.clientId, SyncItemStatus.conversionError));
+      continue;
+    }
+    let uid: number;
+    try {
+      ({ uid } = await ctx.ports.messages.appendMessage(input.box.path, mime, { flags }));
+    } catch (err) {
+      if (!(err instanceof MailBackendError || err instanceof UidPlusRequiredError)) throw err;
+      ctx.log.warn({ err }, 'Sync Add: APPEND refused');
+      responses.push(addResponse(r.clientId, SyncItemStatus.serverError));
+      continue;
+    }
+    const serverId = itemServerId(input.collectionId, String(uid));
+    added.push(String(uid));
+    clientIds.set(r.clientId, serverId);
+    const flag = flagOf(draft);
+    if (flag) await saveFlagDetails(ctx, input.box, new Map([[uid, flag]]));
+    const refs = draft.addAttachments.length > 0 ? await refsOf(input, uid, draft) : new Map<string, string>();
+    responses.push(withData(addResponse(r.clientId, SyncItemStatus.success, serverId), attachmentRefsElement(refs)));
+  }
+  return { responses, added, clientIds };
+}
+
+/** \Draft and \Seen (a client's own draft is read), \Flagged for an active flag, and its categories. */
+function appendFlags(draft: ClientDraft): string[] {
+  const flags = ['\\Draft', '\\Seen'];
+  if (flagOf(draft)?.status === 2) flags.push('\\Flagged');
+  return [...flags, ...categoryKeywords(draft.item.categories ?? [])];
+}
+
+/** The draft's flag as the client set it (no Status but details means active), undefined for none. */
+function flagOf(draft: ClientDraft): EmailFlag | undefined {
+  const f = draft.item.flag;
+  if (!f || Object.keys(f).length === 0 || f.status === 0) return undefined;
+  return f.status === undefined ? { ...f, status: 2 } : f;
+}
+
+/** The same answer as the first time: ServerId, Status 1, and the attachments' FileReferences. */
+async function retried(input: ClientChangeInput, r: AddRequest, serverId: string): Promise<WbxmlElement> {
+  const uid = uidOf(serverId, input.collectionId);
+  let draft: ClientDraft | undefined;
+  try {
+    draft = fromClientDraft(r.data, input.ctx.protocolVersion);
+  } catch {
+    draft = undefined;
+  }
+  const refs = uid !== undefined && draft && draft.addAttachments.length > 0 ? await refsOf(input, uid, draft) : new Map<string, string>();
+  return withData(addResponse(r.clientId, SyncItemStatus.success, serverId), attachmentRefsElement(refs));
+}
+
+async function refsOf(input: ClientChangeInput, uid: number, draft: ClientDraft): Promise<Map<string, string>> {
+  const views = await input.ctx.ports.messages.fetchViews(input.box, [uid], { preview: false });
+  const view = views.get(uid);
+  return view ? matchAttachmentRefs(input.collectionId, uid, view, draft.addAttachments) : new Map();
+}
+
+function withData(add: WbxmlElement, data: WbxmlElement | undefined): WbxmlElement {
+  if (data) add.children.push(data);
+  return add;
+}
