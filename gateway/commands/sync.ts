@@ -124,7 +124,7 @@ async function syncCollections(ctx: CommandContext, resolved: Extract<ResolvedSy
   const outcomes: CollectionOutcome[] = [];
   for (const c of resolved.collections) {
     const own = c.windowSize !== undefined ? effectiveWindowSize(c.windowSize) : DEFAULT_WINDOW_SIZE;
-    const windowSize = Math.max(1, Math.min(own, remaining));
+    const windowSize = Math.max(0, Math.min(own, remaining));
     try {
       const o = await syncEmailCollection({ ctx, collection: collections.get(c.collectionId), body: c.options?.body ?? {}, windowSize }, c);
       remaining -= o.operations;

@@ -117,6 +117,12 @@ export interface MailMessages {
   deleteMessages(box: MailboxRef, uids: readonly number[]): Promise<void>;
   /** Appends a message (a draft: pass "\\Draft" in flags) and returns its UID from APPENDUID. */
   appendMessage(path: string, mime: Uint8Array, opts?: AppendOptions): Promise<AppendedMessage>;
+  /**
+   * UIDs of the messages whose header field `name` contains `value` (UID SEARCH HEADER), seeing
+   * what other sessions appended. Optional: a backend without it gives up only the crash-safe
+   * retry of a draft Add (the ClientId map still covers an ordinary retry).
+   */
+  findByHeader?(box: MailboxRef, name: string, value: string): Promise<number[]>;
   /** A draft's Change: appends the new version, then deletes the old one. */
   replaceMessage(box: MailboxRef, uid: number, mime: Uint8Array, opts?: AppendOptions): Promise<AppendedMessage>;
 }

@@ -32,6 +32,8 @@ export interface CollectionSyncRequest {
   /** The client's FilterType; undefined keeps the one the state was last planned with (0 for a prime). */
   readonly filterType?: number;
   readonly windowSize?: number;
+  /** A request-wide WindowSize left no room: read the feed, send nothing now, MoreAvailable if any wait. */
+  readonly noRoom?: boolean;
   /** GetChanges; EAS defaults it to true for a SyncKey other than 0. */
   readonly getChanges?: boolean;
   readonly clientApplied?: ClientApplied;
@@ -155,13 +157,13 @@ export async function beginCollectionSync(feed: ChangeFeed, store: StateStoreOps
         filter: changes ? filter : { since: current.since },
         filterType,
         // GetChanges off: the client wants no server changes now; they wait in pending.
-        windowSize: getChanges ? effectiveWindowSize(req.windowSize) : 0,
+        windowSize: getChanges && !req.noRoom ? effectiveWindowSize(req.windowSize) : 0,
         ...(clientApplied ? { clientApplied } : {}),
       });
-      if (options.keepKeyWhenIdle && p.ops.length === 0) {
+      if (options.keepKeyWhenIdle && p.ops.length === 0 && !p.moreAvailable) {
         // Nothing to tell: the client keeps its key (an empty response may carry none), and
         // the state under that key only follows the feed, still answering a retry as before.
-        const same = p.next.cursor === current.cursor && p.next.since === current.since && p.next.filterType === current.filterType && !p.next.moreAvailable;
+        const same = p.next.cursor === current.cursor && p.next.since === current.since && p.next.filterType === current.filterType;
         const next: CollectionState = { ...p.next, syncKey: latest.syncKey, answers: current.answers, sent: current.sent, moreAvailable: false };
         return ok(req, next, latest.syncKey, false, true, undefined, same && p.next.held.size === current.held.size, []);
       }

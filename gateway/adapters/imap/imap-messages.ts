@@ -19,7 +19,8 @@
  *   moveMessages: UID MOVE <set> <dest> (COPYUID); without MOVE: UID COPY + UID STORE +FLAGS.SILENT
  *   (\Deleted) + UID EXPUNGE <set>; deleteMessages: UID STORE +FLAGS.SILENT (\Deleted) + UID EXPUNGE <set>;
  *   appendMessage: APPEND <box> (flags) "date" {literal} (APPENDUID);
- *   replaceMessage: SELECT, UID FETCH <uid> (FLAGS), APPEND, UID STORE + UID EXPUNGE <uid>.
+ *   replaceMessage: SELECT, UID FETCH <uid> (FLAGS), APPEND, UID STORE + UID EXPUNGE <uid>;
+ *   findByHeader: NOOP (to see other sessions' appends), UID SEARCH HEADER <name> <value>.
  */
 import { finished } from 'node:stream/promises';
 import type { ImapFlow } from 'imapflow';
@@ -206,6 +207,16 @@ export class ImapMailMessages implements MailMessages {
 
   async appendMessage(path: string, mime: Uint8Array, opts: AppendOptions = {}): Promise<AppendedMessage> {
     return this.#run('APPEND', undefined, 'none', (client) => append(client, path, mime, opts));
+  }
+
+  async findByHeader(box: MailboxRef, name: string, value: string): Promise<number[]> {
+    if (!/^[\x21-\x39\x3b-\x7e]+$/.test(name)) throw new RangeError(`not a header field name: ${name}`);
+    return this.#run('SEARCH', box, 'read', async (client) => {
+      // A mailbox this session already has open shows other sessions' appends only after a NOOP.
+      await client.noop();
+      const found = await client.search({ header: { [name]: value } }, { uid: true });
+      return Array.isArray(found) ? found : [];
+    });
   }
 
   async replaceMessage(box: MailboxRef, uid: number, mime: Uint8Array, opts: AppendOptions = {}): Promise<AppendedMessage> {

@@ -42,6 +42,7 @@ export interface CollectionEnv {
   readonly collection: MailCollection | undefined;
   /** The client's body options (sent now, or remembered from its earlier requests). */
   readonly body: BodyRequest;
+  /** 0: the request's overall WindowSize is used up by earlier collections. */
   readonly windowSize?: number;
 }
 
@@ -92,7 +93,7 @@ async function run(env: CollectionEnv, collection: MailCollection, req: SyncColl
     collection: path,
     syncKey: req.syncKey,
     ...(options?.filterType !== undefined ? { filterType: options.filterType } : {}),
-    ...(env.windowSize !== undefined ? { windowSize: env.windowSize } : {}),
+    ...(env.windowSize !== undefined ? (env.windowSize > 0 ? { windowSize: env.windowSize } : { noRoom: true }) : {}),
     getChanges: req.getChanges ?? !initial,
     now: ctx.ports.clock.now(),
   });

@@ -29,11 +29,13 @@ export interface ComposeDraftOptions {
   readonly messageId?: string;
   readonly inReplyTo?: string;
   readonly references?: string;
+  /** Further header fields (the gateway's own marker of a draft's ClientId). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Throws ItemConversionError for a body the gateway cannot store as a draft (RTF, a MIME body). */
 export async function composeDraft(item: Partial<EmailItem>, attachments: readonly ComposeAttachment[], opts: ComposeDraftOptions): Promise<Uint8Array> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...opts.headers };
   if (item.importance === 2) Object.assign(headers, { Importance: 'high', 'X-Priority': '1 (Highest)' });
   if (item.importance === 0) Object.assign(headers, { Importance: 'low', 'X-Priority': '5 (Lowest)' });
   const body = bodyOf(item);

@@ -75,6 +75,15 @@ describe('Sync bodies, versions and the FilterType window over HTTP', { timeout:
     assert.equal(bySubject(adds, 'Lunch?').some((e) => e.ns === 'AirSyncBase'), false, 'no AirSyncBase at 2.5');
   });
 
+  it('2.5: MIMESupport 2 with MIMETruncation 1 (4096 chars): Email:MIMEData, MIMESize, MIMETruncated', async () => {
+    const { adds } = await syncAll({ deviceId: `BM25${RUN}`, version: '2.5' }, [el(AS, 'MIMETruncation', 1), el(AS, 'MIMESupport', 2)], BOX, 'Email');
+    const signed = bySubject(adds, 'Signed');
+    assert.ok(field(signed, 'MIMEData')!.includes('multipart/signed'));
+    assert.ok(Number(field(signed, 'MIMESize')) > 0);
+    assert.ok(['0', '1'].includes(field(signed, 'MIMETruncated')!));
+    assert.ok([...field(signed, 'MIMEData')!].length <= 4096);
+  });
+
   for (const version of ['12.1', '14.1', '16.1'] as const) {
     it(`${version}: BodyPreference 1 truncated to 20 bytes: plain text, HTML-only converted, cut on a character`, async () => {
       const { adds } = await syncAll({ deviceId: `B1${version.replace('.', '')}${RUN}`, version }, [bodyPreference(1, 20)]);

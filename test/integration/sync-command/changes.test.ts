@@ -57,8 +57,12 @@ describe('Sync: server changes, retries and Status codes', { timeout: 300_000 },
     data?.remove();
   });
 
-  it('no change: an empty body at 12.1+, and the key stays', async () => {
+  it('no change: an empty body at 12.1+, and the key stays; syncing bodies set no \\Seen', async () => {
     const before = key;
+    await imap.mailboxOpen(BOX);
+    const flags = new Map<number, Set<string>>();
+    for await (const m of imap.fetch(unseen.join(','), { uid: true, flags: true }, { uid: true })) flags.set(m.uid, m.flags ?? new Set());
+    assert.deepEqual(unseen.filter((u) => flags.get(u)?.has('\\Seen')), []);
     const r = await next();
     assert.ok(r.empty);
     assert.equal(key, before);

@@ -9,6 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { el, type WbxmlElement } from '../../../codec/index.js';
 import { startGateway, type RunningGateway } from '../../../gateway/main.js';
+import { DRAFT_MARKER, draftMarkerValue } from '../../../gateway/commands/sync/client/adds.js';
+import { seedMailbox } from '../../../test-fixtures/seed/index.js';
 import { integrationConfig, requireImap, testDataDir, type TestDataDir } from '../../support/backing.js';
 import { AS, bodyPreference, cleanUp, drain, field, folderIds, imapAsAlice, RUN, sync, syncRequest, type Phone } from './support.js';
 
@@ -282,6 +284,24 @@ describe('Sync client changes over HTTP land on Dovecot', { timeout: 120_000 }, 
     assert.match(raw, /^From: alice@example\.com\r$/m);
     assert.match(raw, /Content-Type: text\/html; charset=utf-8/);
     assert.match(raw, /filename=notes\.txt/);
+
+    // Another 16.1 device syncs Drafts: the draft comes back through the converter as it was written.
+    const tablet: Phone = { deviceId: `tab${RUN}`.slice(0, 32), version: '16.1' };
+    const tabIds = await folderIds(url, tablet);
+    const t0 = await sync(url, tablet, syncRequest([coll('0', tabIds.get('Drafts')!, [])]));
+    const seen = await drain(url, tablet, drafts, t0.collections[0]!.syncKey, { options: [bodyPreference(2, 20000)] });
+    const item = seen.adds.find((x) => x.serverId === serverId)!;
+    assert.ok(item, 'the draft is listed');
+    assert.equal(field(item.data, 'Subject'), subject);
+    assert.equal(field(item.data, 'To'), '"Bob Example" <bob@example.com>');
+    assert.equal(field(item.data, 'Bcc'), 'secret@example.com');
+    assert.equal(field(item.data, 'Importance'), '2');
+    assert.equal(field(item.data, 'IsDraft'), '1');
+    assert.equal(field(item.data, 'Read'), '1');
+    assert.equal(field(item.data, 'Body', 'Type'), '2');
+    assert.match(field(item.data, 'Body', 'Data')!, /Grüße, <b>Bob<\/b>/);
+    assert.equal(field(item.data, 'Attachments', 'Attachment', 'DisplayName'), 'notes.txt');
+    assert.equal(field(item.data, 'Attachments', 'Attachment', 'FileReference'), text(att, 'FileReference'));
   });
 
   it('a draft Change recomposes the message: new subject and body, one attachment dropped and one added, same Message-ID', async () => {
@@ -316,6 +336,57 @@ describe('Sync client changes over HTTP land on Dovecot', { timeout: 120_000 }, 
     const n = next.collections[0]!;
     assert.ok(n.deletes.includes(draftId), 'old draft deleted');
     assert.ok(n.adds.some((a) => a.serverId === `${drafts}:${now.uid}` && field(a.data, 'Subject') === `Draft v2 ${TOKEN}`), 'new draft added');
+  });
+
+  it('a draft the gateway appended but never recorded (it stopped in between) is found on retry, not appended twice', async () => {
+    const clientId = `crash-${RUN}`;
+    const marker = draftMarkerValue('alice@example.com', phone.deviceId, drafts, clientId);
+    const subject = `Crash ${TOKEN}`;
+    await imap.append('Drafts', `From: alice@example.com\r\nSubject: ${subject}\r\n${DRAFT_MARKER}: ${marker}\r\n\r\nhalf-saved\r\n`, ['\\Draft', '\\Seen']);
+    const uid = (await flagsBySubject(imap, 'Drafts')).get(subject)!.uid;
+    const add = el(AS, 'Add', [el(AS, 'ClientId', clientId), el(AS, 'ApplicationData', [el(E, 'Subject', subject)])]);
+    const r = await sync(url, phone, syncRequest([coll(draftKey, drafts, [add])]));
+    draftKey = r.collections[0]!.syncKey;
+    const a = r.collections[0]!.responses.find((x) => x.tag === 'Add')!;
+    assert.equal(text(a, 'Status'), '1');
+    assert.equal(text(a, 'ServerId'), `${drafts}:${uid}`);
+    const mine = [...(await flagsBySubject(imap, 'Drafts')).keys()].filter((k) => k === subject);
+    assert.equal(mine.length, 1, 'still one copy');
+  });
+
+  it('500 Read changes and then 500 Deletes in one request each (times printed, not asserted)', async () => {
+    const bulk = `${RUN}-client-bulk`;
+    await seedMailbox({ user: 'alice@example.com', password: 'alice-secret', mailbox: bulk, count: 500, seed: 11 });
+    const bulkIds = await folderIds(url, phone);
+    const bid = bulkIds.get(bulk)!;
+    const first = await sync(url, phone, syncRequest([coll('0', bid, [])]));
+    const primed = await drain(url, phone, bid, first.collections[0]!.syncKey, { windowSize: 512, options: [bodyPreference(2, 512)] });
+    assert.equal(primed.adds.length, 500);
+    const t0 = performance.now();
+    const read = await sync(url, phone, syncRequest([coll(primed.key, bid, primed.adds.map((a) => change(a.serverId, el(E, 'Read', '1'))))]));
+    const readMs = performance.now() - t0;
+    assert.equal(read.collections[0]!.status, 1, `status ${read.collections[0]!.status}`);
+    assert.deepEqual(read.collections[0]!.responses, []);
+    const lock = await imap.getMailboxLock(bulk, { readOnly: true });
+    try {
+      const rows = await imap.fetchAll('1:*', { uid: true, flags: true });
+      assert.equal(rows.length, 500);
+      assert.deepEqual(rows.filter((m) => !m.flags?.has('\\Seen')).map((m) => m.uid), []);
+    } finally {
+      lock.release();
+    }
+    const t1 = performance.now();
+    const gone = await sync(url, phone, syncRequest([coll(read.collections[0]!.syncKey, bid, primed.adds.map((a) => del(a.serverId)), { deletesAsMoves: false })]));
+    const deleteMs = performance.now() - t1;
+    assert.deepEqual(gone.collections[0]!.responses, []);
+    const lock2 = await imap.getMailboxLock(bulk, { readOnly: true });
+    try {
+      await imap.noop();
+      assert.equal((await imap.fetchAll('1:*', { uid: true })).length, 0);
+    } finally {
+      lock2.release();
+    }
+    console.log(`client changes: 500 Read in one Sync ${readMs.toFixed(0)} ms; 500 Delete (expunge) ${deleteMs.toFixed(0)} ms`);
   });
 
   async function sourceOf(path: string, uid: number): Promise<string> {

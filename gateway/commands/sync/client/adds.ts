@@ -5,6 +5,7 @@
  * sent with it. A ClientId already answered (a retried request) gets the same ServerId again and
  * appends nothing. Anything else is refused per item with Status 6 and never applied.
  */
+import { createHash } from 'node:crypto';
 import type { WbxmlElement } from '../../../../codec/tree.js';
 import { fromClientDraft, type ClientDraft } from '../../../convert/email/client-draft.js';
 import { composeDraft } from '../../../convert/email/compose-draft.js';
@@ -35,6 +36,34 @@ export interface AddOutcome {
 /** EAS FolderType 3: Drafts. */
 const DRAFTS = 3;
 
+/**
+ * A header field every draft Add carries: a digest of (user, device, collection, ClientId). If the
+ * gateway stops after the APPEND but before the state with the ClientId is saved, the client's
+ * retry finds the draft by it instead of appending a second one. A draft Change drops it.
+ */
+export const DRAFT_MARKER = 'X-Easgate-Draft';
+
+export function draftMarkerValue(login: string, deviceId: string, collectionId: string, clientId: string): string {
+  return createHash('sha256').update([login, deviceId, collectionId, clientId].join('\0')).digest('hex').slice(0, 32);
+}
+
+function draftMarker(input: ClientChangeInput, clientId: string): string {
+  return draftMarkerValue(input.ctx.user.login, input.ctx.device.id, input.collectionId, clientId);
+}
+
+/** The UID of a draft this ClientId already created, if the backend can search headers. */
+async function appendedBefore(input: ClientChangeInput, marker: string): Promise<number | undefined> {
+  const messages = input.ctx.ports.messages;
+  if (!messages.findByHeader) return undefined;
+  try {
+    return (await messages.findByHeader(input.box, DRAFT_MARKER, marker))[0];
+  } catch (err) {
+    if (!(err instanceof MailBackendError)) throw err;
+    input.ctx.log.warn({ err }, 'Sync Add: looking for an earlier copy of the draft failed');
+    return undefined;
+  }
+}
+
 export async function applyAdds(input: ClientChangeInput, requests: readonly AddRequest[]): Promise<AddOutcome> {
   const { ctx } = input;
   const responses: WbxmlElement[] = [];
@@ -58,15 +87,26 @@ export async function applyAdds(input: ClientChangeInput, requests: readonly Add
     let draft: ClientDraft;
     let mime: Uint8Array;
     let flags: string[];
+    const marker = draftMarker(input, r.clientId);
     try {
       draft = fromClientDraft(r.data, ctx.protocolVersion);
       flags = appendFlags(draft);
       const attachments = draft.addAttachments.map(toComposeAttachment);
-      mime = await composeDraft(draft.item, attachments, { from: ctx.user.email, date: ctx.ports.clock.now() });
+      mime = await composeDraft(draft.item, attachments, { from: ctx.user.email, date: ctx.ports.clock.now(), headers: { [DRAFT_MARKER]: marker } });
     } catch (err) {
       if (!(err instanceof ItemConversionError)) throw err;
       ctx.log.info({ path: err.path, reason: err.reason }, 'Sync Add refused: conversion error');
       responses.push(addResponse(r.clientId, SyncItemStatus.conversionError));
+      continue;
+    }
+    const already = await appendedBefore(input, marker);
+    if (already !== undefined) {
+      // Appended by a request whose state never got saved (the gateway stopped in between).
+      ctx.log.info({ uid: already }, 'Sync Add: this draft was appended before; answered with it');
+      const serverId = itemServerId(input.collectionId, String(already));
+      responses.push(await retried(input, r, serverId));
+      added.push(String(already));
+      clientIds.set(r.clientId, serverId);
       continue;
     }
     let uid: number;

@@ -143,7 +143,7 @@ test('Add: refused (6) below 16.0 and outside Drafts; in Drafts a \\Draft \\Seen
   assert.deepEqual(r.children.map((c) => `${c.ns}:${c.tag}`), [`${AS}:ClientId`, `${AS}:ServerId`, `${AS}:Status`]);
   assert.equal(text(r, 'ServerId'), '4:1');
   assert.equal(text(r, 'Status'), '1');
-  assert.deepEqual(h.messages.calls, ['APPEND Drafts \\Draft \\Seen Team&ACA-A']);
+  assert.deepEqual(h.messages.calls, ['SEARCH X-Easgate-Draft', 'APPEND Drafts \\Draft \\Seen Team&ACA-A']);
   assert.deepEqual(out.applied.added, ['1']);
   assert.deepEqual([...out.clientIds], [['c1', '4:1']]);
   const mime = h.messages.mimeOf('Drafts', 1);
@@ -191,4 +191,21 @@ test('a category too long for an IMAP keyword is Status 6 and nothing of that Ch
   assert.deepEqual(summary(out.responses), [`Change 9:${uids[0]} 6`]);
   assert.deepEqual(h.messages.flagsOf('Work', uids[0]!), []);
   assert.ok(h.messages.flagsOf('Work', uids[1]!)!.includes('\\Seen'));
+});
+
+test('a draft appended by a request whose state was never saved is found by its marker, not appended again', async (t) => {
+  const h = clientHarness(t);
+  const drafts = { box: { path: 'Drafts', uidValidity: 7 }, folderType: 3, collectionId: '4' };
+  const add: ClientCommand = { kind: 'add', clientId: 'c7', data: [el(E, 'Subject', 'Lost answer')] };
+  const first = await applyClientCommands(input(h, drafts), [add]);
+  // The gateway stopped before saving the state: the retry comes without the ClientId map.
+  h.messages.calls.length = 0;
+  const again = await applyClientCommands(input(h, drafts), [add]);
+  assert.deepEqual(summary(again.responses), summary(first.responses));
+  assert.deepEqual(h.messages.calls, ['SEARCH X-Easgate-Draft']);
+  assert.deepEqual([...again.clientIds], [['c7', '4:1']]);
+  assert.equal(h.messages.boxes.get('Drafts')!.msgs.size, 1);
+  // Another device's draft with the same ClientId is its own.
+  const other = await applyClientCommands({ ...input(h, drafts), ctx: { ...h.ctx(), device: { id: 'OTHER', type: 'x' } } }, [add]);
+  assert.equal(text(other.responses[0]!, 'ServerId'), '4:2');
 });

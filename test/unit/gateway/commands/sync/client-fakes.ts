@@ -119,6 +119,13 @@ export class FakeMessages implements MailMessages {
     return { uid, uidValidity: b.uidValidity };
   }
 
+  async findByHeader(ref: MailboxRef, name: string, value: string): Promise<number[]> {
+    this.calls.push(`SEARCH ${name}`);
+    const b = this.#check(ref);
+    const line = `${name.toLowerCase()}: ${value.toLowerCase()}`;
+    return [...b.msgs].filter(([, m]) => Buffer.from(m.mime).toString('utf8').toLowerCase().includes(line)).map(([uid]) => uid);
+  }
+
   async replaceMessage(ref: MailboxRef, uid: number, mime: Uint8Array, opts: AppendOptions = {}): Promise<AppendedMessage> {
     const b = this.#check(ref);
     if (!b.msgs.has(uid)) throw new MessageNotFoundError(uid);
