@@ -36,19 +36,30 @@ export function median(values: readonly number[]): number {
   return s.length ? s[Math.floor(s.length / 2)]! : NaN;
 }
 
-/** Inverts \Flagged on `count` messages spread over the folder: the (c) scenario's change. */
-export async function flagSome(client: ImapFlow, folder: string, uids: readonly number[], count: number, round: number): Promise<number[]> {
-  const lock = await client.getMailboxLock(folder);
+/**
+ * Inverts \Flagged on `count` messages spread over the folder: the (c) scenario's change, made
+ * by another mail client (a fresh session each time: one left idle through a long phase times out).
+ */
+export async function flagSome(folder: string, uids: readonly number[], count: number, round: number): Promise<number[]> {
+  const client = await imapClient();
   try {
-    const step = Math.max(1, Math.floor(uids.length / count));
-    const picked = Array.from({ length: count }, (_, i) => uids[(i * step + round * 7) % uids.length]!);
-    const flagged: number[] = [];
-    const plain: number[] = [];
-    for await (const m of client.fetch(picked.join(','), { uid: true, flags: true }, { uid: true })) (m.flags?.has('\\Flagged') ? flagged : plain).push(m.uid);
-    if (plain.length) await client.messageFlagsAdd(plain.join(','), ['\\Flagged'], { uid: true });
-    if (flagged.length) await client.messageFlagsRemove(flagged.join(','), ['\\Flagged'], { uid: true });
-    return picked;
+    const lock = await client.getMailboxLock(folder);
+    try {
+      const step = Math.max(1, Math.floor(uids.length / count));
+      const picked = Array.from({ length: count }, (_, i) => uids[(i * step + round * 7) % uids.length]!);
+      const flagged: number[] = [];
+      const plain: number[] = [];
+      for await (const m of client.fetch(picked.join(','), { uid: true, flags: true }, { uid: true })) (m.flags?.has('\\Flagged') ? flagged : plain).push(m.uid);
+      if (plain.length) await client.messageFlagsAdd(plain.join(','), ['\\Flagged'], { uid: true });
+      if (flagged.length) await client.messageFlagsRemove(flagged.join(','), ['\\Flagged'], { uid: true });
+      return picked;
+    } finally {
+      lock.release();
+    }
   } finally {
-    lock.release();
+    await client.logout().catch(() => undefined);
   }
 }
+
+/** Whether (a) is skipped (BENCH_SYNC_SKIP_INITIAL=1): (b) and (c) then start from a state that holds every message. */
+export const SKIP_INITIAL = process.env.BENCH_SYNC_SKIP_INITIAL === '1';

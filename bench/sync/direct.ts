@@ -8,7 +8,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ImapFlow } from 'imapflow';
 import { el, encode } from '../../codec/index.js';
 import { ImapChangeFeed } from '../../gateway/adapters/imap/imap-change-feed.js';
 import { ImapMailMessages } from '../../gateway/adapters/imap/imap-messages.js';
@@ -17,8 +16,10 @@ import { SessionPool } from '../../gateway/adapters/imap/session-pool.js';
 import { openSqliteStateStore } from '../../gateway/adapters/state/sqlite/store.js';
 import { emailElements, loadEmailItems } from '../../gateway/commands/email/load-items.js';
 import { BackendCredentials } from '../../gateway/ports/credentials.js';
+import type { DeviceKey, StateStore } from '../../gateway/ports/state-store.js';
+import { decodeState, emptyPending, encodeState } from '../../gateway/sync/collection-state.js';
 import { prepareCollectionSync } from '../../gateway/sync/collection-sync.js';
-import { FLAG_CHANGES, flagSome, IMAP_HOST, IMAP_PORT, median, TRUNCATION, timed, USER, WINDOW } from './common.js';
+import { FLAG_CHANGES, flagSome, IMAP_HOST, IMAP_PORT, median, SKIP_INITIAL, TRUNCATION, timed, USER, WINDOW } from './common.js';
 
 export interface PathResult {
   initialMs: number;
@@ -30,7 +31,7 @@ export interface PathResult {
   changesSeen: number;
 }
 
-export async function measureDirect(folder: string, uids: readonly number[], rounds: number, peer: ImapFlow): Promise<PathResult> {
+export async function measureDirect(folder: string, uids: readonly number[], rounds: number): Promise<PathResult> {
   const dir = mkdtempSync(join(tmpdir(), 'easgate-bench-'));
   const store = openSqliteStateStore({ dataDir: join(dir, 'data') });
   const pool = new SessionPool<ImapSession>((c) => openImapSession({ host: IMAP_HOST, port: IMAP_PORT, secure: false, rejectUnauthorized: false, connectTimeoutMs: 10_000 }, c), {
@@ -59,6 +60,7 @@ export async function measureDirect(folder: string, uids: readonly number[], rou
     };
     const initial = await timed(async () => {
       let { key } = await turn('0');
+      if (SKIP_INITIAL) return { key: await holdEverything(store, device, key), total: uids.length, n: 0 };
       let total = 0;
       let n = 0;
       for (let more = true; more; n++) {
@@ -79,16 +81,29 @@ export async function measureDirect(folder: string, uids: readonly number[], rou
     const flagChange: number[] = [];
     let changesSeen = 0;
     for (let i = 0; i < rounds; i++) {
-      await flagSome(peer, folder, uids, FLAG_CHANGES, i);
+      await flagSome(folder, uids, FLAG_CHANGES, i);
       const t = await timed(() => turn(key));
       key = t.value.key;
       changesSeen += t.value.ops;
       flagChange.push(t.ms);
     }
-    return { initialMs: initial.ms, messages: initial.value.total, rounds: initial.value.n, noChangeMs: median(noChange), flagChangeMs: median(flagChange), changesSeen };
+    return { initialMs: SKIP_INITIAL ? NaN : initial.ms, messages: initial.value.total, rounds: initial.value.n, noChangeMs: median(noChange), flagChangeMs: median(flagChange), changesSeen };
   } finally {
     await pool.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * (a) skipped: turns the primed state (everything pending as Adds) into one where the client
+ * holds every message, as after a full initial sync, under the same key.
+ */
+async function holdEverything(store: StateStore, device: DeviceKey, key: string): Promise<string> {
+  const latest = await store.getLatestSyncState(device, '1');
+  if (!latest || latest.syncKey !== key) throw new Error('no primed state');
+  const s = decodeState(latest.snapshot);
+  const snapshot = encodeState({ ...s, held: s.pending.adds, pending: emptyPending(), sent: [], moreAvailable: false });
+  await store.transaction((tx) => tx.putSyncState(device, { collectionId: '1', syncKey: key, snapshot, at: new Date() }));
+  return key;
 }

@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { ImapFlow } from 'imapflow';
 import { decode, el, encode, type WbxmlElement } from '../../codec/index.js';
 import type { PathResult } from './direct.js';
 import { FLAG_CHANGES, flagSome, median, TRUNCATION, timed, USER, WINDOW } from './common.js';
@@ -105,7 +104,7 @@ async function estimate(url: string, collectionId: string, key: string): Promise
   return Number(kid(kid(r, 'Collection'), 'Estimate')?.text);
 }
 
-export async function measureEas(folder: string, uids: readonly number[], rounds: number, peer: ImapFlow): Promise<EasResult> {
+export async function measureEas(folder: string, uids: readonly number[], rounds: number): Promise<EasResult> {
   const { child, url, dir } = await startChild();
   const pid = child.pid!;
   try {
@@ -141,7 +140,7 @@ export async function measureEas(folder: string, uids: readonly number[], rounds
     const estimates: number[] = [];
     let changesSeen = 0;
     for (let i = 0; i < rounds; i++) {
-      await flagSome(peer, folder, uids, FLAG_CHANGES, i);
+      await flagSome(folder, uids, FLAG_CHANGES, i);
       const e = await timed(() => estimate(url, collectionId, key));
       estimateMs.push(e.ms);
       estimates.push(e.value);
