@@ -2,7 +2,8 @@
  * The gateway's own Sync path without HTTP and without the Sync command: what a Sync costs in
  * gateway/sync + the IMAP adapters + the item loader, in this process. Per window:
  * prepareCollectionSync (state read, change feed), loadEmailItems for the Adds (views, planned
- * partial body fetches, conversion), ApplicationData built and encoded to WBXML, state committed.
+ * partial body fetches, conversion), the views of the Changes, ApplicationData built and
+ * encoded to WBXML, state committed.
  * Used to see where time goes, and as the measurement when no Sync command is at hand.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -49,10 +50,13 @@ export async function measureDirect(folder: string, uids: readonly number[], rou
     const turn = async (key: string): Promise<{ key: string; ops: number; more: boolean }> => {
       const r = await prepareCollectionSync(feed, store, { device, collectionId: '1', collection: folder, syncKey: key, filterType: 0, windowSize: WINDOW, now: new Date() });
       if (r.status !== 'ok') throw new Error(`direct turn: ${r.status}`);
-      const wanted = r.ops.filter((o) => o.kind === 'add' || o.kind === 'change').map((o) => Number(o.id));
-      const items = wanted.length
-        ? await loadEmailItems(messages, box, wanted, { version: '16.1', body: { bodyPreferences: [{ type: 2, truncationSize: TRUNCATION }] }, collectionId: '1' })
+      // As the Sync command does: Adds whole, Changes from their views alone (flags, no body).
+      const adds = r.ops.filter((o) => o.kind === 'add').map((o) => Number(o.id));
+      const changes = r.ops.filter((o) => o.kind === 'change').map((o) => Number(o.id));
+      const items = adds.length
+        ? await loadEmailItems(messages, box, adds, { version: '16.1', body: { bodyPreferences: [{ type: 2, truncationSize: TRUNCATION }] }, collectionId: '1' })
         : new Map();
+      if (changes.length) await messages.fetchViews(box, changes, { preview: false });
       const commands = [...items].map(([uid, item]) => el('AirSync', 'Add', [el('AirSync', 'ServerId', `1:${uid}`), el('AirSync', 'ApplicationData', emailElements(item, '16.1'))]));
       encode(el('AirSync', 'Sync', [el('AirSync', 'Collections', [el('AirSync', 'Collection', [el('AirSync', 'SyncKey', r.syncKey), el('AirSync', 'Commands', commands)])])]));
       await store.transaction((tx) => r.commit(tx));
