@@ -10,6 +10,7 @@ import { folderDeleteCommand } from './folder-delete.js';
 import { folderSyncCommand } from './folder-sync.js';
 import { folderUpdateCommand } from './folder-update.js';
 import { getAttachmentCommand } from './get-attachment.js';
+import { getItemEstimateCommand } from './get-item-estimate.js';
 import { itemOperationsCommand } from './item-operations.js';
 import { moveItemsCommand } from './move-items.js';
 import { provisionCommand } from './provision.js';
@@ -31,6 +32,7 @@ export function createProductionRegistry(config: Config): CommandRegistry {
     folderUpdateCommand(),
     folderDeleteCommand(),
     syncCommand(),
+    getItemEstimateCommand(),
     itemOperationsCommand(),
     getAttachmentCommand(),
     moveItemsCommand(),

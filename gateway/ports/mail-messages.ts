@@ -32,6 +32,12 @@ export interface FetchViewsOptions {
   readonly preview?: boolean;
 }
 
+/** The sections one message's body plan asks for (fetchPartsMany). */
+export interface PartsRequest {
+  readonly uid: number;
+  readonly requests: readonly FetchRequest[];
+}
+
 export interface FlagChange {
   /** System flags ("\\Seen", "\\Flagged", "\\Answered", "\\Draft") and keywords ("$Forwarded", "Work"). */
   readonly add?: readonly string[];
@@ -157,6 +163,13 @@ export interface MailMessages {
    * `truncated` telling whether more was there; `part: ''` (WHOLE_MESSAGE) is the whole message.
    */
   fetchParts(box: MailboxRef, uid: number, requests: readonly FetchRequest[]): Promise<FetchedPart[]>;
+  /**
+   * fetchParts for many messages at once: messages whose plans ask for the same sections with the
+   * same limits share one UID FETCH (a window of 100 costs a few round trips, not 100). Same
+   * semantics per message (partial, never \Seen); UIDs that are gone are absent. Optional: an
+   * implementation without it is asked per message.
+   */
+  fetchPartsMany?(box: MailboxRef, wanted: readonly PartsRequest[]): Promise<Map<number, FetchedPart[]>>;
   /**
    * One part, streamed from the server in chunks while the caller reads (attachments of any
    * size). The session stays lent to the stream until it ends, fails or is destroyed: read it

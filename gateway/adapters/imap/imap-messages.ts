@@ -4,10 +4,12 @@
  *
  * On the wire (Dovecot 2.3, one session):
  * - reads: EXAMINE <box> unless that box is already selected (a read-write SELECT left by an
- *   earlier write is kept: every read is a PEEK, so \Seen is never set either way);
+ *   earlier write is kept: every read is a PEEK, so \Seen is never set either way), then NOOP to
+ *   bring the kept selection's view up to date; the pool prefers a session with <box> selected;
  *   fetchViews: one UID FETCH per 8,000 characters of UID set (see view-fetch.ts);
  *   fetchParts: UID FETCH <uid> (UID BODY.PEEK[<part>]<0.N+1> ...), one round trip for all parts,
- *   one byte more than asked so `truncated` is known without the structure;
+ *   one byte more than asked so `truncated` is known without the structure; fetchPartsMany: the
+ *   same for many messages, one UID FETCH per group asking for the same sections (parts-fetch.ts);
  *   fetchRawParts: UID FETCH <uid> (UID BODY.PEEK[<part>.MIME] BODY.PEEK[<part>] ...);
  *   streamPart: imapflow download(): UID FETCH <uid> (BODY.PEEK[<part>]<k.65536>) per 64 KiB chunk,
  *   decoded (base64/QP) on the way, pulled as the reader reads;
@@ -52,6 +54,7 @@ import {
   type MessageSearchResult,
   type MoveResult,
   type PartInfo,
+  type PartsRequest,
   type SearchMessagesOptions,
   type PartStream,
   type RawPart,
@@ -61,6 +64,7 @@ import type { ImapSession } from './imap-session.js';
 import { flagDigest } from './messages/flag-digest.js';
 import { fetchPartInfo, readPartChunks } from './messages/part-read.js';
 import { searchMailbox } from './messages/search.js';
+import { fetchPartsGrouped, partsQuery, toFetchedParts, wantedSections, type WantedSections } from './messages/parts-fetch.js';
 import { fetchViewRows, uidSets } from './messages/view-fetch.js';
 import type { SessionPool } from './session-pool.js';
 
@@ -78,10 +82,13 @@ export class ImapMailMessages implements MailMessages {
 
   async mailboxRef(path: string): Promise<MailboxRef> {
     return this.#run('STATUS', undefined, 'none', async (client) => {
+      // STATUS of a selected mailbox answers from the session's view, which keeps showing a
+      // mailbox deleted and recreated under the same name: never ask it on such a session.
+      if (isSelected(client, path)) await (client as unknown as ImapRun).run('CLOSE', { unselect: true });
       const st = await client.status(path, { uidValidity: true });
       if (!st || st.uidValidity === undefined) throw new FolderNotFoundError('STATUS: no such folder');
       return { path, uidValidity: Number(st.uidValidity) };
-    });
+    }, path);
   }
 
   async fetchViews(box: MailboxRef, uids: readonly number[], opts: FetchViewsOptions = {}): Promise<Map<number, MessageView>> {
@@ -99,30 +106,32 @@ export class ImapMailMessages implements MailMessages {
 
   async fetchParts(box: MailboxRef, uid: number, requests: readonly FetchRequest[]): Promise<FetchedPart[]> {
     checkUids([uid]);
+    checkSections(requests);
     // One request per section: the largest limit wins, no limit beats any.
-    const wanted = new Map<string, number | undefined>();
-    for (const r of requests) {
-      if (!SECTION.test(r.part)) throw new MailBackendError(`not a body section: ${JSON.stringify(r.part)}`);
-      const had = wanted.get(r.part);
-      if (!wanted.has(r.part)) wanted.set(r.part, r.maxBytes);
-      else wanted.set(r.part, had === undefined || r.maxBytes === undefined ? undefined : Math.max(had, r.maxBytes));
-    }
+    const wanted = wantedSections(requests);
     if (wanted.size === 0) return [];
     return this.#run('FETCH', box, 'read', async (client) => {
-      const bodyParts: ({ key: string; start: number; maxLength: number } | string)[] = [];
-      let source: { start: number; maxLength: number } | boolean | undefined;
-      for (const [part, max] of wanted) {
-        if (part === '') source = max === undefined ? true : { start: 0, maxLength: max + 1 };
-        else bodyParts.push(max === undefined ? part : { key: part, start: 0, maxLength: max + 1 });
-      }
       await catchUp(client, [uid]);
-      const msg = await client.fetchOne(String(uid), { uid: true, ...(bodyParts.length ? { bodyParts } : {}), ...(source !== undefined ? { source } : {}) }, { uid: true });
+      const msg = await client.fetchOne(String(uid), { uid: true, ...partsQuery(wanted) }, { uid: true });
       if (!msg) throw new MessageNotFoundError(uid);
-      return [...wanted].map(([part, max]): FetchedPart => {
-        const got = (part === '' ? msg.source : msg.bodyParts?.get(part.toLowerCase())) ?? Buffer.alloc(0);
-        const truncated = max !== undefined && got.length > max;
-        return { part, bytes: truncated ? got.subarray(0, max) : got, truncated };
-      });
+      return toFetchedParts(wanted, msg);
+    });
+  }
+
+  async fetchPartsMany(box: MailboxRef, wanted: readonly PartsRequest[]): Promise<Map<number, FetchedPart[]>> {
+    checkUids(wanted.map((w) => w.uid));
+    const sections = new Map<number, WantedSections>();
+    for (const w of wanted) {
+      checkSections(w.requests);
+      sections.set(w.uid, wantedSections(w.requests));
+    }
+    const empty = [...sections].filter(([, s]) => s.size === 0).map(([uid]) => uid);
+    if (empty.length === sections.size) return new Map(empty.map((uid) => [uid, []]));
+    return this.#run('FETCH', box, 'read', async (client) => {
+      const out = await fetchPartsGrouped(client, sections);
+      // A message that asked for nothing has nothing to miss, gone or not.
+      for (const uid of empty) out.set(uid, []);
+      return out;
     });
   }
 
@@ -317,13 +326,17 @@ export class ImapMailMessages implements MailMessages {
    * UIDVALIDITY, runs `fn`, and turns what imapflow throws into the port's errors. Reads are
    * retried once on a fresh session when a pooled one turns out dead.
    */
-  async #run<T>(what: string, box: MailboxRef | undefined, mode: 'read' | 'write' | 'none', fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+  async #run<T>(what: string, box: MailboxRef | undefined, mode: 'read' | 'write' | 'none', fn: (client: ImapFlow) => Promise<T>, avoidSelected?: string): Promise<T> {
     try {
       return await this.pool.use(this.credentials, this.signal, async (session) => {
         const client = session.client;
         if (box) await select(client, box, mode === 'write');
         return fn(client);
-      }, { retryOnDeadSession: mode === 'read' });
+      }, {
+        retryOnDeadSession: mode === 'read',
+        ...(box ? { prefer: (session: ImapSession) => isSelected(session.client, box.path) } : {}),
+        ...(avoidSelected !== undefined ? { avoid: (session: ImapSession) => isSelected(session.client, avoidSelected) } : {}),
+      });
     } catch (err) {
       if (err instanceof MailMessageError) throw err;
       if ((err as { mailboxMissing?: boolean }).mailboxMissing || isNotFound(err)) throw new FolderNotFoundError(`${what}: no such folder`, { cause: err });
@@ -346,9 +359,23 @@ async function catchUp(client: ImapFlow, uids: readonly number[]): Promise<void>
 async function select(client: ImapFlow, box: MailboxRef, write: boolean): Promise<void> {
   const current = client.mailbox;
   const reuse = current && current.path === box.path && (!write || !current.readOnly);
-  const mailbox = reuse ? current : await client.mailboxOpen(box.path, { readOnly: !write });
+  // A session keeps its mailbox selected between requests (the pool prefers such a session):
+  // NOOP brings its view up to date (flags and expunges by others), at a cost of the changes only.
+  // A view under another UIDVALIDITY may be of a deleted namesake: select again to be sure.
+  if (reuse) await client.noop();
+  const fresh = reuse && Number(current.uidValidity) === box.uidValidity;
+  const mailbox = fresh ? current : await client.mailboxOpen(box.path, { readOnly: !write });
   const actual = mailbox.uidValidity !== undefined ? Number(mailbox.uidValidity) : undefined;
   if (actual !== box.uidValidity) throw new UidValidityChangedError(box.path, box.uidValidity, actual);
+}
+
+/** imapflow's command runner, for UNSELECT (no public method); not in its typings. */
+interface ImapRun {
+  run(command: 'CLOSE', options: { unselect: boolean }): Promise<unknown>;
+}
+
+function isSelected(client: ImapFlow, path: string): boolean {
+  return client.mailbox !== false && client.mailbox?.path === path;
 }
 
 async function append(client: ImapFlow, path: string, mime: Uint8Array, opts: AppendOptions): Promise<AppendedMessage> {
@@ -412,6 +439,10 @@ function checkSection(part: string, allowWhole: boolean): void {
 
 function checkUids(uids: readonly number[]): void {
   for (const u of uids) if (!Number.isInteger(u) || u < 1 || u > 0xffffffff) throw new MessageNotFoundError(u, `not a UID: ${u}`);
+}
+
+function checkSections(requests: readonly FetchRequest[]): void {
+  for (const r of requests) if (!SECTION.test(r.part)) throw new MailBackendError(`not a body section: ${JSON.stringify(r.part)}`);
 }
 
 function checkFlags(flags: readonly string[]): string[] {

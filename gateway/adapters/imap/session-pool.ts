@@ -36,12 +36,25 @@ export interface SessionPoolOptions {
   readonly acquireTimeoutMs: number;
 }
 
-export interface UseOptions {
+export interface UseOptions<S = unknown> {
   /**
    * The work only reads: if a reused session turns out dead under it, run it again once on a
    * fresh session. Never for writes, which may have reached the server before the break.
    */
   readonly retryOnDeadSession?: boolean;
+  /**
+   * Session affinity: among the user's idle sessions, take the most recently used one this
+   * accepts (for IMAP, one that already has the mailbox selected, so the request skips a
+   * SELECT whose cost grows with the mailbox), else the most recently used one.
+   */
+  readonly prefer?: (session: S) => boolean;
+  /**
+   * The opposite: a session this rejects is taken only when no other is idle and no new one may
+   * be opened (for IMAP, STATUS of a mailbox must not run on a session that has it selected:
+   * Dovecot answers from that session's view, which misses a delete and recreate). The caller
+   * must cope with getting one anyway.
+   */
+  readonly avoid?: (session: S) => boolean;
 }
 
 interface Entry<S> {
@@ -72,10 +85,10 @@ export class SessionPool<S extends PoolableSession> {
     private readonly options: SessionPoolOptions,
   ) {}
 
-  async use<T>(credentials: BackendCredentials, signal: AbortSignal, fn: (session: S) => Promise<T>, opts: UseOptions = {}): Promise<T> {
+  async use<T>(credentials: BackendCredentials, signal: AbortSignal, fn: (session: S) => Promise<T>, opts: UseOptions<S> = {}): Promise<T> {
     const key = credentials.withSecret((login, secret) => `${login}\u0000${createHmac('sha256', this.#hashKey).update(login).update('\u0000').update(secret).digest('base64')}`);
     for (let attempt = 0; ; attempt++) {
-      const entry = await this.#acquire(key, credentials, signal);
+      const entry = await this.#acquire(key, credentials, signal, opts);
       const reused = entry.uses > 0;
       entry.uses += 1;
       try {
@@ -104,13 +117,17 @@ export class SessionPool<S extends PoolableSession> {
     return { total: this.#total, idle, users: this.#slots.size };
   }
 
-  async #acquire(key: string, credentials: BackendCredentials, signal: AbortSignal): Promise<Entry<S>> {
+  async #acquire(key: string, credentials: BackendCredentials, signal: AbortSignal, opts: UseOptions<S>): Promise<Entry<S>> {
     const deadline = Date.now() + this.options.acquireTimeoutMs;
     for (;;) {
       if (this.#closed) throw new BackendUnavailableError('imap', 'the gateway is shutting down');
       signal.throwIfAborted();
       const slot = this.#slot(key);
-      const idle = this.#takeIdle(slot);
+      const avoid = opts.avoid;
+      const acceptable = avoid ? (s: S) => !avoid(s) && (opts.prefer?.(s) ?? true) : opts.prefer;
+      let idle = this.#takeIdle(slot, acceptable, avoid !== undefined);
+      const mayOpen = slot.busy + slot.idle.length < this.options.maxPerUser && this.#total < this.options.maxConnections;
+      if (!idle && avoid && !mayOpen) idle = this.#takeIdle(slot);
       if (idle) {
         slot.busy += 1;
         return idle;
@@ -152,8 +169,21 @@ export class SessionPool<S extends PoolableSession> {
     this.#wake();
   }
 
-  /** Most recently used first, so a burst's extra sessions are the ones that expire. */
-  #takeIdle(slot: Slot<S>): Entry<S> | undefined {
+  /**
+   * Most recently used first (among those `accept` takes, when any), so a burst's extra sessions
+   * are the ones that expire. `only`: none but those `accept` takes.
+   */
+  #takeIdle(slot: Slot<S>, accept?: (session: S) => boolean, only = false): Entry<S> | undefined {
+    if (accept) {
+      for (let i = slot.idle.length - 1; i >= 0; i--) {
+        const entry = slot.idle[i]!;
+        if (!entry.session.usable || entry.gone || !accept(entry.session)) continue;
+        slot.idle.splice(i, 1);
+        clearTimeout(entry.timer);
+        return entry;
+      }
+      if (only) return undefined;
+    }
     for (let entry = slot.idle.pop(); entry; entry = slot.idle.pop()) {
       clearTimeout(entry.timer);
       if (entry.session.usable && !entry.gone) return entry;

@@ -1,11 +1,12 @@
 /**
  * Email items for a set of UIDs in one mailbox, as Sync (Add, Change, Fetch), ItemOperations
- * Fetch and Search answer them: one UID FETCH for the views, then per message only the sections
- * the body plan needs (partial BODY.PEEK, never \Seen), then the converter. Messages that are
+ * Fetch and Search answer them: one UID FETCH for the views, then only the sections each body
+ * plan needs (partial BODY.PEEK, never \Seen), batched so messages asking for the same sections
+ * share one fetch, then the converter. Messages that are
  * gone are absent from the answer; the caller decides what that means for its command.
  */
 import type { WbxmlElement } from '../../../codec/index.js';
-import type { BodyRequest } from '../../convert/email/body-plan.js';
+import type { BodyRequest, FetchRequest } from '../../convert/email/body-plan.js';
 import { planBodyFetch } from '../../convert/email/body-plan.js';
 import type { FetchedPart, MessageView } from '../../convert/email/message-view.js';
 import { toEmailItem } from '../../convert/email/to-email-item.js';
@@ -28,18 +29,30 @@ export interface LoadEmailOptions {
   readonly preview?: boolean;
 }
 
-/** Body fetches in flight at once: enough to hide round trips, few enough to leave the user's other pooled sessions free. */
+/** Per-message body fetches in flight at once (ports without fetchPartsMany): enough to hide round trips, few enough to leave the user's other pooled sessions free. */
 const PARALLEL_BODY_FETCHES = 3;
 
 export async function loadEmailItems(messages: MailMessages, box: MailboxRef, uids: readonly number[], opts: LoadEmailOptions): Promise<Map<number, EmailItem>> {
   const views = await messages.fetchViews(box, uids, { preview: opts.preview ?? wantsPreview(opts.body) });
   const items = new Map<number, EmailItem>();
-  const queue = uids.filter((uid) => views.has(uid));
+  const present = uids.filter((uid) => views.has(uid));
+  const plans = new Map(present.map((uid) => [uid, planBodyFetch(views.get(uid)!, opts.body, opts.version).fetch]));
+  if (messages.fetchPartsMany) {
+    // Batched: messages asking for the same sections share one UID FETCH.
+    const wanted = present.filter((uid) => plans.get(uid)!.length > 0).map((uid) => ({ uid, requests: plans.get(uid)! }));
+    const parts = wanted.length ? await messages.fetchPartsMany(box, wanted) : new Map<number, FetchedPart[]>();
+    for (const uid of present) {
+      const fetched = plans.get(uid)!.length === 0 ? [] : parts.get(uid);
+      // Absent: the message went away between the view and the body fetch.
+      if (fetched) items.set(uid, toItem(uid, views.get(uid)!, fetched, opts));
+    }
+    return items;
+  }
+  const queue = [...present];
   const worker = async (): Promise<void> => {
     for (let uid = queue.shift(); uid !== undefined; uid = queue.shift()) {
-      const view = views.get(uid)!;
-      const fetched = await fetchBodyParts(messages, box, uid, view, opts);
-      if (fetched) items.set(uid, toItem(uid, view, fetched, opts));
+      const fetched = await fetchBodyParts(messages, box, uid, plans.get(uid)!);
+      if (fetched) items.set(uid, toItem(uid, views.get(uid)!, fetched, opts));
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_BODY_FETCHES, queue.length) }, worker));
@@ -56,11 +69,10 @@ function wantsPreview(body: BodyRequest): boolean {
 }
 
 /** Undefined when the message went away between the view and the body fetch. */
-async function fetchBodyParts(messages: MailMessages, box: MailboxRef, uid: number, view: MessageView, opts: LoadEmailOptions): Promise<FetchedPart[] | undefined> {
-  const plan = planBodyFetch(view, opts.body, opts.version);
-  if (plan.fetch.length === 0) return [];
+async function fetchBodyParts(messages: MailMessages, box: MailboxRef, uid: number, fetch: readonly FetchRequest[]): Promise<FetchedPart[] | undefined> {
+  if (fetch.length === 0) return [];
   try {
-    return await messages.fetchParts(box, uid, plan.fetch);
+    return await messages.fetchParts(box, uid, fetch);
   } catch (err) {
     if (err instanceof MessageNotFoundError) return undefined;
     throw err;
