@@ -10,27 +10,15 @@ import type { FolderNamespace, MailFolder, SpecialUse } from '../../ports/mail-s
 import { SPECIAL_USES } from '../../ports/mail-store.js';
 import { isCommandFailure } from './imap-errors.js';
 import type { ImapSession } from './imap-session.js';
+import { rawExec, type ImapAttribute, type ImapToken } from './raw-exec.js';
 
 export interface ListOptions {
   /** List other users' and shared namespaces too (imap.sharedNamespaces). */
   readonly sharedNamespaces: boolean;
 }
 
-/** What imapflow parses an untagged response's arguments into. */
-interface Token {
-  readonly type?: string;
-  readonly value?: unknown;
-}
-type Attribute = Token | Attribute[];
-
-/**
- * imapflow's command queue without a command module: public enough (the command modules of
- * imapflow itself go through it) but not in its type declarations. Every call must release
- * the response with next(), or the connection stalls.
- */
-interface RawExec {
-  exec(command: string, attributes: Attribute[], options: { untagged: Record<string, (u: { attributes?: Attribute[] }) => Promise<void>> }): Promise<{ next(): void }>;
-}
+type Token = ImapToken;
+type Attribute = ImapAttribute;
 
 const atom = (value: string): Token => ({ type: 'ATOM', value });
 const text = (t: Attribute | undefined): string | undefined => {
@@ -115,7 +103,7 @@ async function mailboxIds(session: ImapSession, entries: ListResponse[]): Promis
 const isRejected = (err: unknown): boolean => (err as { responseStatus?: string } | null)?.responseStatus === 'BAD';
 
 async function listStatus(client: ImapFlow, item: 'MAILBOXID' | 'X-GUID', ids: Map<string, string>): Promise<void> {
-  const raw = client as unknown as RawExec;
+  const raw = rawExec(client);
   const res = await raw.exec('LIST', [{ type: 'STRING', value: '' }, { type: 'STRING', value: '*' }, atom('RETURN'), [atom('STATUS'), [atom(item)]]], {
     untagged: { STATUS: async (u) => collect(u.attributes, item, ids), LIST: async () => undefined },
   });
@@ -123,7 +111,7 @@ async function listStatus(client: ImapFlow, item: 'MAILBOXID' | 'X-GUID', ids: M
 }
 
 async function status(client: ImapFlow, pathAsListed: string, item: 'MAILBOXID' | 'X-GUID', ids: Map<string, string>): Promise<void> {
-  const raw = client as unknown as RawExec;
+  const raw = rawExec(client);
   const res = await raw.exec('STATUS', [{ type: 'STRING', value: pathAsListed }, [atom(item)]], {
     untagged: { STATUS: async (u) => collect(u.attributes, item, ids) },
   });

@@ -20,18 +20,10 @@
  */
 import type { ImapFlow, MessageStructureObject } from 'imapflow';
 import { parseBodystructure } from 'imapflow/lib/tools.js';
+import { rawExec, type ImapToken } from '../raw-exec.js';
 import { MailBackendError, MessageNotFoundError, PartNotFoundError, type ByteRange, type PartInfo } from '../../../ports/mail-messages.js';
 
-interface Token {
-  type?: string;
-  value?: unknown;
-  section?: unknown;
-}
-type Attribute = Token | Attribute[] | null;
-
-interface RawExec {
-  exec(command: string, attributes: unknown[], options: { untagged: Record<string, (u: { attributes?: Attribute[] }) => Promise<void>> }): Promise<{ next(): void }>;
-}
+type Token = ImapToken;
 
 /**
  * Bytes per partial FETCH. Each FETCH costs Dovecot 10-20 ms whatever its size below ~512 KiB
@@ -53,7 +45,7 @@ export async function fetchPartInfo(client: ImapFlow, uid: number, part: string)
   let structure: MessageStructureObject | undefined;
   let binarySize: number | undefined;
   let seen = false;
-  const res = await (client as unknown as RawExec).exec('UID FETCH', [{ type: 'SEQUENCE', value: String(uid) }, items], {
+  const res = await rawExec(client).exec('UID FETCH', [{ type: 'SEQUENCE', value: String(uid) }, items], {
     untagged: {
       FETCH: async (u) => {
         const list = u.attributes?.[1];

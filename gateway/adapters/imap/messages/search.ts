@@ -18,6 +18,7 @@
  */
 import type { ImapFlow } from 'imapflow';
 import type { MessageQuery, MessageSearchResult, SearchMessagesOptions, ThreadHeaders } from '../../../ports/mail-messages.js';
+import { rawExec, type Untagged } from '../raw-exec.js';
 import { messageIds, parseHeaderFields } from './to-view.js';
 import { uidSet, uidSets } from './view-fetch.js';
 
@@ -27,14 +28,6 @@ export interface Token {
 }
 export type SearchKey = Token | SearchKey[];
 
-interface Untagged {
-  command?: string;
-  attributes?: ({ type?: string; value?: unknown } | null | unknown[])[];
-  numbers?: number[];
-}
-interface RawExec {
-  exec(command: string, attributes: unknown[], options: { untagged: Record<string, (u: Untagged) => Promise<void>> }): Promise<{ next(): void }>;
-}
 
 export interface KeyOptions {
   /** The server offers WITHIN (YOUNGER/OLDER). */
@@ -132,7 +125,7 @@ async function run(client: ImapFlow, path: string, query: MessageQuery, opts: Se
   const exists = typeof mailbox.exists === 'number' ? mailbox.exists : undefined;
   if (exists === 0) return { box, uids: [], dates: new Map() };
   const keys = searchKeys(query, { within: client.capabilities.has('WITHIN'), now: new Date() });
-  const raw = client as unknown as RawExec;
+  const raw = rawExec(client);
   const uids: number[] = [];
   const collect = async (u: Untagged): Promise<void> => {
     if (u.numbers) for (const n of u.numbers) uids.push(n);

@@ -12,18 +12,11 @@
 import type { ImapFlow, MessageEnvelopeObject, MessageStructureObject } from 'imapflow';
 import { parseBodystructure, parseEnvelope } from 'imapflow/lib/tools.js';
 import type { MessageView } from '../../../convert/email/message-view.js';
+import { rawExec, type ImapAttribute, type ImapToken } from '../raw-exec.js';
 import { toMessageView, VIEW_HEADER_FIELDS, type FetchedRow } from './to-view.js';
 
-interface Token {
-  type?: string;
-  value?: unknown;
-  section?: unknown;
-}
-type Attribute = Token | Attribute[] | null;
-
-interface RawExec {
-  exec(command: string, attributes: unknown[], options: { untagged: Record<string, (u: { command?: string; attributes?: Attribute[] }) => Promise<void>> }): Promise<{ next(): void }>;
-}
+type Token = ImapToken;
+type Attribute = ImapAttribute;
 
 const atom = (value: string): Token => ({ type: 'ATOM', value });
 
@@ -119,7 +112,7 @@ export async function fetchViewRows(client: ImapFlow, set: string, opts: { previ
   if (opts.preview && client.capabilities.has('PREVIEW')) items.push(atom('PREVIEW'));
   items.push({ type: 'ATOM', value: 'BODY.PEEK', section: [atom('HEADER.FIELDS'), VIEW_HEADER_FIELDS.map((h) => atom(h.toUpperCase()))] });
   const views = new Map<number, MessageView>();
-  const res = await (client as unknown as RawExec).exec('UID FETCH', [{ type: 'SEQUENCE', value: set }, items], {
+  const res = await rawExec(client).exec('UID FETCH', [{ type: 'SEQUENCE', value: set }, items], {
     untagged: {
       FETCH: async (u) => {
         const list = u.attributes?.[1];
