@@ -5,11 +5,12 @@
  * prefix, and `cleanUp` removes them all.
  */
 import assert from 'node:assert/strict';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { decode, el, encode, type WbxmlElement } from '../../../codec/index.js';
-import { IMAP_HOST, IMAP_PORT, USERS } from '../../support/backing.js';
+import { USERS } from '../../support/backing.js';
 import { send } from '../../support/http-client.js';
 import { validateEasResponse, type EasSchemaName } from '../../support/xsd.js';
+import { deleteFoldersWith, imapAs } from '../../support/imap.js';
 
 export const ALICE = USERS.alice;
 export const FH = 'FolderHierarchy';
@@ -87,11 +88,8 @@ export const folderUpdate = (key: string, serverId: string, parentId: string, na
 export const folderDelete = (key: string, serverId: string) => el(FH, 'FolderDelete', [t('SyncKey', key), t('ServerId', serverId)]);
 
 /** alice over IMAP, as another mail client. */
-export async function imapAsAlice(): Promise<ImapFlow> {
-  const client = new ImapFlow({ host: IMAP_HOST, port: IMAP_PORT, secure: false, auth: { user: ALICE.user, pass: ALICE.password }, logger: false });
-  client.on('error', () => undefined);
-  await client.connect();
-  return client;
+export function imapAsAlice(): Promise<ImapFlow> {
+  return imapAs(ALICE);
 }
 
 /**
@@ -111,15 +109,8 @@ export async function newSessionLists(): Promise<void> {
 }
 
 /** Deletes every folder of this run (deepest first). */
-export async function cleanUp(): Promise<string[]> {
-  const client = await imapAsAlice();
-  try {
-    const ours = (await client.list()).map((m) => m.path).filter((p) => p.includes(RUN)).sort((a, b) => b.length - a.length);
-    for (const path of ours) await client.mailboxDelete(path).catch(() => undefined);
-    return ours;
-  } finally {
-    await client.logout();
-  }
+export function cleanUp(): Promise<string[]> {
+  return deleteFoldersWith(RUN, ALICE);
 }
 
 /** Median of a few timings, in ms with one decimal. */

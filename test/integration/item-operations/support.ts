@@ -5,11 +5,12 @@
  * download that is off by one byte anywhere fails the comparison.
  */
 import assert from 'node:assert/strict';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { decode, el, encode, type WbxmlElement } from '../../../codec/index.js';
-import { IMAP_HOST, IMAP_PORT, USERS } from '../../support/backing.js';
+import { USERS } from '../../support/backing.js';
 import { send, type TestResponse } from '../../support/http-client.js';
 import { validateEasResponse } from '../../support/xsd.js';
+import { deleteFoldersWith, imapAs } from '../../support/imap.js';
 
 export const ALICE = USERS.alice;
 export const RUN = `itemops${process.pid.toString(36)}${Date.now().toString(36)}`;
@@ -143,11 +144,8 @@ export function messageWith(subject: string, big: Buffer, small: Buffer): Buffer
   return Buffer.from(mime, 'latin1');
 }
 
-export async function imapAsAlice(): Promise<ImapFlow> {
-  const client = new ImapFlow({ host: IMAP_HOST, port: IMAP_PORT, secure: false, auth: { user: ALICE.user, pass: ALICE.password }, logger: false });
-  client.on('error', () => undefined);
-  await client.connect();
-  return client;
+export function imapAsAlice(): Promise<ImapFlow> {
+  return imapAs(ALICE);
 }
 
 /** The CollectionId FolderSync gives the folder at `path` (top-level folders only). */
@@ -161,11 +159,5 @@ export async function collectionIdOf(url: string, phone: Phone, path: string): P
 }
 
 export async function cleanUp(): Promise<void> {
-  const client = await imapAsAlice();
-  try {
-    const ours = (await client.list()).map((m) => m.path).filter((p) => p.includes(RUN)).sort((a, b) => b.length - a.length);
-    for (const path of ours) await client.mailboxDelete(path).catch(() => undefined);
-  } finally {
-    await client.logout();
-  }
+  await deleteFoldersWith(RUN, ALICE);
 }

@@ -4,11 +4,12 @@
  * carries this run's unique prefix (other suites share alice's mailbox) and is removed at the end.
  */
 import assert from 'node:assert/strict';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { decode, el, encode, type WbxmlElement } from '../../../codec/index.js';
-import { IMAP_HOST, IMAP_PORT, USERS } from '../../support/backing.js';
+import { USERS } from '../../support/backing.js';
 import { send } from '../../support/http-client.js';
 import { validateEasResponse, type EasSchemaName } from '../../support/xsd.js';
+import { deleteFoldersWith, imapAs } from '../../support/imap.js';
 
 export const ALICE = USERS.alice;
 export interface User { readonly user: string; readonly password: string }
@@ -63,22 +64,13 @@ export async function folderIds(url: string, phone: Phone, user: User = ALICE): 
   return new Map(adds.map((a) => [pathOf(a), text(a, 'ServerId')!]));
 }
 
-export async function imapAsAlice(user: User = ALICE): Promise<ImapFlow> {
-  const client = new ImapFlow({ host: IMAP_HOST, port: IMAP_PORT, secure: false, auth: { user: user.user, pass: user.password }, logger: false });
-  client.on('error', () => undefined);
-  await client.connect();
-  return client;
+export function imapAsAlice(user: User = ALICE): Promise<ImapFlow> {
+  return imapAs(user);
 }
 
 /** Deletes every folder of this run, deepest first. */
 export async function cleanUp(user: User = ALICE): Promise<void> {
-  const client = await imapAsAlice(user);
-  try {
-    const ours = (await client.list()).map((m) => m.path).filter((p) => p.includes(RUN)).sort((a, b) => b.length - a.length);
-    for (const path of ours) await client.mailboxDelete(path).catch(() => undefined);
-  } finally {
-    await client.logout();
-  }
+  await deleteFoldersWith(RUN, user);
 }
 
 /** A small message with a subject of our choosing. */

@@ -6,11 +6,12 @@
  * and every folder this run's name, and `cleanUp` removes them.
  */
 import assert from 'node:assert/strict';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { decode, el, encode, type WbxmlElement } from '../../../codec/index.js';
 import { startGateway, type RunningGateway } from '../../../gateway/main.js';
-import { IMAP_HOST, IMAP_PORT, integrationConfig, testDataDir, USERS, type TestDataDir } from '../../support/backing.js';
+import { IMAP_HOST, integrationConfig, testDataDir, USERS, type TestDataDir } from '../../support/backing.js';
 import { send, type TestResponse } from '../../support/http-client.js';
+import { imapAs } from '../../support/imap.js';
 import type { MemoryLog } from '../../support/memory-log.js';
 import { validateEasResponse, type EasSchemaName } from '../../support/xsd.js';
 
@@ -89,12 +90,7 @@ export function composeBody(command: ComposeCommandName, mime: Uint8Array, f: Co
   return el(CM, command, kids);
 }
 
-export async function imapAs(user: User): Promise<ImapFlow> {
-  const client = new ImapFlow({ host: IMAP_HOST, port: IMAP_PORT, secure: false, auth: { user: user.user, pass: user.password }, logger: false });
-  client.on('error', () => undefined);
-  await client.connect();
-  return client;
-}
+export { imapAs };
 
 export interface Found {
   readonly uid: number;

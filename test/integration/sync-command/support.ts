@@ -5,11 +5,12 @@
  * against Microsoft's SyncResponse.xsd.
  */
 import assert from 'node:assert/strict';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { decode, el, encode, type WbxmlElement } from '../../../codec/index.js';
-import { IMAP_HOST, IMAP_PORT, USERS } from '../../support/backing.js';
+import { USERS } from '../../support/backing.js';
 import { send } from '../../support/http-client.js';
 import { validateEasResponse } from '../../support/xsd.js';
+import { deleteFoldersWith, imapAs } from '../../support/imap.js';
 
 export const ALICE = USERS.alice;
 export const AS = 'AirSync';
@@ -168,21 +169,12 @@ export function field(data: readonly WbxmlElement[], ...path: string[]): string 
   return found?.text ?? (found?.opaque ? Buffer.from(found.opaque).toString('utf8') : undefined);
 }
 
-export async function imapAsAlice(): Promise<ImapFlow> {
-  const client = new ImapFlow({ host: IMAP_HOST, port: IMAP_PORT, secure: false, auth: { user: ALICE.user, pass: ALICE.password }, logger: false });
-  client.on('error', () => undefined);
-  await client.connect();
-  return client;
+export function imapAsAlice(): Promise<ImapFlow> {
+  return imapAs(ALICE);
 }
 
 export async function cleanUp(): Promise<void> {
-  const client = await imapAsAlice();
-  try {
-    const ours = (await client.list()).map((m) => m.path).filter((p) => p.includes(RUN)).sort((a, b) => b.length - a.length);
-    for (const path of ours) await client.mailboxDelete(path).catch(() => undefined);
-  } finally {
-    await client.logout();
-  }
+  await deleteFoldersWith(RUN, ALICE);
 }
 
 /** Syncs one collection until MoreAvailable is off; returns every Add and the last key. */

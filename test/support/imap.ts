@@ -1,0 +1,31 @@
+/**
+ * A direct IMAP client for tests: another mail program changing a user's mailbox behind the
+ * gateway's back, and the clean-up of the folders a test run made (their names carry the run's
+ * unique token, since the users' mailboxes are shared by every suite).
+ */
+import { ImapFlow } from 'imapflow';
+import { IMAP_HOST, IMAP_PORT, USERS } from './backing.js';
+
+export interface ImapUser {
+  readonly user: string;
+  readonly password: string;
+}
+
+export async function imapAs(who: ImapUser = USERS.alice): Promise<ImapFlow> {
+  const client = new ImapFlow({ host: IMAP_HOST, port: IMAP_PORT, secure: false, auth: { user: who.user, pass: who.password }, logger: false });
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}
+
+/** Deletes every folder of `who` whose path contains `token`, deepest first; returns their paths. */
+export async function deleteFoldersWith(token: string, who: ImapUser = USERS.alice): Promise<string[]> {
+  const client = await imapAs(who);
+  try {
+    const ours = (await client.list()).map((m) => m.path).filter((p) => p.includes(token)).sort((a, b) => b.length - a.length);
+    for (const path of ours) await client.mailboxDelete(path).catch(() => undefined);
+    return ours;
+  } finally {
+    await client.logout();
+  }
+}
