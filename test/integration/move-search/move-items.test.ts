@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { el, type WbxmlElement } from '../../../codec/index.js';
-import { startGateway, type RunningGateway } from '../../../gateway/main.js';
-import { integrationConfig, requireImap, testDataDir, type TestDataDir } from '../../support/backing.js';
+import { productionGatewaySuite } from '../../support/gateway-suite.js';
 import { memoryLog } from '../../support/memory-log.js';
 import { cleanUp, eas, timing, folderIds, imapAsAlice, kids, mime, RUN, text, uidsIn, type Phone } from './support.js';
 
@@ -20,21 +19,15 @@ const answers = (r: WbxmlElement) => kids(r, 'Response').map((x) => ({ src: text
 
 describe('MoveItems against Dovecot, over HTTP with WBXML', { timeout: 120_000 }, () => {
   const log = memoryLog('debug');
-  let gw: RunningGateway;
-  let data: TestDataDir;
+  const suite = productionGatewaySuite(log, { policy: { enforce: false } });
   let imap: ImapFlow;
 
   before(async () => {
-    await requireImap();
-    data = testDataDir();
-    gw = await startGateway(integrationConfig(data.path, { policy: { enforce: false } }), { logger: log.logger });
     imap = await imapAsAlice();
   });
   after(async () => {
-    await gw?.close();
     await imap?.logout();
     await cleanUp();
-    data?.remove();
   });
 
   for (const version of ['12.1', '14.1', '16.1']) {
@@ -56,14 +49,14 @@ describe('MoveItems against Dovecot, over HTTP with WBXML', { timeout: 120_000 }
           assert.ok(appended && appended.uid);
           uids.push(appended.uid);
         }
-        const ids = await folderIds(gw.url, phone);
+        const ids = await folderIds(suite.gw.url, phone);
         srcId = ids.get(SRC)!;
         dstId = ids.get(DST)!;
         assert.ok(srcId && dstId);
       });
 
       it('moves one message: it is in the destination under the DstMsgId UID and gone from the source', async () => {
-        const r = answers(await eas(gw.url, phone, 'MoveItems', moveItems(move(`${srcId}:${uids[0]}`, srcId, dstId))));
+        const r = answers(await eas(suite.gw.url, phone, 'MoveItems', moveItems(move(`${srcId}:${uids[0]}`, srcId, dstId))));
         assert.equal(r.length, 1);
         assert.deepEqual([r[0]!.src, r[0]!.status], [`${srcId}:${uids[0]}`, 3]);
         const [coll, dstUid] = r[0]!.dst!.split(':');
@@ -80,7 +73,7 @@ describe('MoveItems against Dovecot, over HTTP with WBXML', { timeout: 120_000 }
       });
 
       it('two moves between the same folders, and refusals: 4 same folder, 1 gone / foreign / unknown source / wrong folder, 2 unknown destination', async () => {
-        const r = answers(await eas(gw.url, phone, 'MoveItems', moveItems(
+        const r = answers(await eas(suite.gw.url, phone, 'MoveItems', moveItems(
           move(`${srcId}:${uids[1]}`, srcId, dstId),
           move(`${srcId}:${uids[2]}`, srcId, srcId),
           move(`${srcId}:${uids[0]}`, srcId, dstId),
@@ -99,7 +92,7 @@ describe('MoveItems against Dovecot, over HTTP with WBXML', { timeout: 120_000 }
       });
 
       it('a batch whose only message is already gone is Status 1, not a failure', async () => {
-        const r = answers(await eas(gw.url, phone, 'MoveItems', moveItems(move(`${srcId}:${uids[1]}`, srcId, dstId))));
+        const r = answers(await eas(suite.gw.url, phone, 'MoveItems', moveItems(move(`${srcId}:${uids[1]}`, srcId, dstId))));
         assert.deepEqual(r.map((a) => [a.status, a.dst]), [[1, undefined]]);
       });
 
@@ -108,9 +101,9 @@ describe('MoveItems against Dovecot, over HTTP with WBXML', { timeout: 120_000 }
         await imap.mailboxCreate(BULK);
         const items = Array.from({ length: 200 }, (_, i) => ({ content: mime(`bulk ${RUN} ${v} ${i}`) }));
         for (const item of items) await imap.append(BULK, item.content);
-        const bulkId = (await folderIds(gw.url, phone)).get(BULK)!;
+        const bulkId = (await folderIds(suite.gw.url, phone)).get(BULK)!;
         const uidsBefore = await uidsIn(imap, BULK);
-        const r = answers(await eas(gw.url, phone, 'MoveItems', moveItems(...uidsBefore.map((u) => move(`${bulkId}:${u}`, bulkId, dstId)))));
+        const r = answers(await eas(suite.gw.url, phone, 'MoveItems', moveItems(...uidsBefore.map((u) => move(`${bulkId}:${u}`, bulkId, dstId)))));
         const ms = timing.lastHttpMs;
         assert.deepEqual(r.map((a) => a.status), uidsBefore.map(() => 3));
         assert.equal(new Set(r.map((a) => a.dst)).size, 200);
@@ -119,7 +112,7 @@ describe('MoveItems against Dovecot, over HTTP with WBXML', { timeout: 120_000 }
       });
 
       it('a request that is not MoveItems gets the common Status 103 (InvalidXML)', async () => {
-        const r = await eas(gw.url, phone, 'MoveItems', el(M, 'MoveItems', []));
+        const r = await eas(suite.gw.url, phone, 'MoveItems', el(M, 'MoveItems', []));
         assert.equal(text(r, 'Status'), '103');
       });
     });

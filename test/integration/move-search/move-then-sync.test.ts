@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { el } from '../../../codec/index.js';
-import { startGateway, type RunningGateway } from '../../../gateway/main.js';
-import { integrationConfig, requireImap, testDataDir, type TestDataDir } from '../../support/backing.js';
+import { productionGatewaySuite } from '../../support/gateway-suite.js';
 import { memoryLog } from '../../support/memory-log.js';
 import { collection, drain, field, sync, syncRequest } from '../sync-command/support.js';
 import { cleanUp, eas, folderIds, imapAsAlice, kids, mime, RUN, text, type Phone } from './support.js';
@@ -19,21 +18,15 @@ const M = 'Move';
 
 describe('MoveItems then Sync of both folders: one Delete, one Add', { timeout: 120_000 }, () => {
   const log = memoryLog('debug');
-  let gw: RunningGateway;
-  let data: TestDataDir;
+  const suite = productionGatewaySuite(log, { policy: { enforce: false } });
   let imap: ImapFlow;
 
   before(async () => {
-    await requireImap();
-    data = testDataDir();
-    gw = await startGateway(integrationConfig(data.path, { policy: { enforce: false } }), { logger: log.logger });
     imap = await imapAsAlice();
   });
   after(async () => {
-    await gw?.close();
     await imap?.logout();
     await cleanUp();
-    data?.remove();
   });
 
   for (const version of ['12.1', '16.1']) {
@@ -45,35 +38,35 @@ describe('MoveItems then Sync of both folders: one Delete, one Add', { timeout: 
       await imap.mailboxCreate(SRC);
       await imap.mailboxCreate(DST);
       for (let i = 0; i < 3; i++) await imap.append(SRC, mime(`sync-move ${RUN} ${v} ${i}`));
-      const ids = await folderIds(gw.url, phone);
+      const ids = await folderIds(suite.gw.url, phone);
       const srcId = ids.get(SRC)!;
       const dstId = ids.get(DST)!;
 
       const prime = async (id: string) => {
-        const first = await sync(gw.url, phone, syncRequest([collection({ syncKey: '0', collectionId: id })]));
-        return drain(gw.url, phone, id, first.collections[0]!.syncKey, { windowSize: 100 });
+        const first = await sync(suite.gw.url, phone, syncRequest([collection({ syncKey: '0', collectionId: id })]));
+        return drain(suite.gw.url, phone, id, first.collections[0]!.syncKey, { windowSize: 100 });
       };
       const src = await prime(srcId);
       const dst = await prime(dstId);
       assert.deepEqual([src.adds.length, dst.adds.length], [3, 0]);
       const moved = src.adds[1]!.serverId;
 
-      const r = await eas(gw.url, phone, 'MoveItems', el(M, 'MoveItems', [el(M, 'Move', [el(M, 'SrcMsgId', moved), el(M, 'SrcFldId', srcId), el(M, 'DstFldId', dstId)])]));
+      const r = await eas(suite.gw.url, phone, 'MoveItems', el(M, 'MoveItems', [el(M, 'Move', [el(M, 'SrcMsgId', moved), el(M, 'SrcFldId', srcId), el(M, 'DstFldId', dstId)])]));
       const [resp] = kids(r, 'Response');
       assert.equal(text(resp, 'Status'), '3');
       const dstMsgId = text(resp, 'DstMsgId')!;
 
-      const srcNext = await drain(gw.url, phone, srcId, src.key, { windowSize: 100 });
+      const srcNext = await drain(suite.gw.url, phone, srcId, src.key, { windowSize: 100 });
       const srcOps = srcNext.answers.flatMap((a) => [...a.adds.map((x) => `add ${x.serverId}`), ...a.changes.map((x) => `change ${x.serverId}`), ...a.deletes.map((d) => `delete ${d}`), ...a.softDeletes.map((d) => `soft ${d}`)]);
       assert.deepEqual(srcOps, [`delete ${moved}`]);
-      const dstNext = await drain(gw.url, phone, dstId, dst.key, { windowSize: 100 });
+      const dstNext = await drain(suite.gw.url, phone, dstId, dst.key, { windowSize: 100 });
       const dstOps = dstNext.answers.flatMap((a) => [...a.adds.map((x) => `add ${x.serverId}`), ...a.changes.map((x) => `change ${x.serverId}`), ...a.deletes.map((d) => `delete ${d}`)]);
       assert.deepEqual(dstOps, [`add ${dstMsgId}`]);
       assert.equal(field(dstNext.answers[0]!.adds[0]!.data, 'Subject'), field(src.adds[1]!.data, 'Subject'));
 
       // And nothing more on either side.
       for (const [id, key] of [[srcId, srcNext.key], [dstId, dstNext.key]] as const) {
-        const again = await drain(gw.url, phone, id, key, { windowSize: 100 });
+        const again = await drain(suite.gw.url, phone, id, key, { windowSize: 100 });
         assert.deepEqual(again.answers.flatMap((a) => [...a.adds, ...a.changes, ...a.deletes]), []);
       }
     });
