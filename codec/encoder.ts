@@ -12,10 +12,12 @@
 import { EAS_HEADER, ENCODE_MESSAGES, EncoderCore, lookupUnknownToken, type EncodeOptions } from './encoder-core.js';
 import { EncodeError } from './errors.js';
 import { compiledPages, TagTokens, type CompiledCodePages } from './tables.js';
+import type { BufferPool, PooledBytes } from './pool.js';
 import type { WbxmlElement } from './tree.js';
 import { ByteWriter, utf8Length } from './writer.js';
 
 export { EAS_HEADER, type EncodeOptions } from './encoder-core.js';
+export { BufferPool, type BufferPoolOptions, type PooledBytes } from './pool.js';
 export {
   encodeChunks,
   encodeToStream,
@@ -42,6 +44,34 @@ export function encode(root: WbxmlElement, options?: EncodeOptions): Uint8Array 
   const fallback = new ByteWriter(1024);
   new EncoderCore(root, pages, fallback, Infinity, false).run(Infinity);
   return fallback.finish();
+}
+
+/**
+ * `encode` into a buffer from `pool` instead of fresh memory: the same bytes, valid until
+ * `release()`, which returns the buffer for the next document.
+ */
+export function encodePooled(root: WbxmlElement, pool: BufferPool, options?: EncodeOptions): PooledBytes {
+  const pages = compiledPages(options?.codePages);
+  const hint = sizeHint(root, 0);
+  const initial = pool.acquire(hint);
+  const writer = new ByteWriter(hint, initial);
+  if (!new RecursiveEncoder(pages, writer).document(root)) {
+    pool.release(initial);
+    return { bytes: encode(root, options), release: () => {} };
+  }
+  const bytes = writer.finish();
+  // Outgrown: the first buffer was not handed out and goes straight back; the grown one later.
+  if (writer.buf !== initial) pool.release(initial);
+  const buf = writer.buf;
+  let released = false;
+  return {
+    bytes,
+    release: () => {
+      if (released) return;
+      released = true;
+      pool.release(buf);
+    },
+  };
 }
 
 /**
