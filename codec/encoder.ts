@@ -46,6 +46,10 @@ export function encode(root: WbxmlElement, options?: EncodeOptions): Uint8Array 
   return fallback.finish();
 }
 
+/** Documents estimated below this size are encoded into ordinary memory by `encodePooled`. */
+const POOLED_MIN_BYTES = 16384;
+const noRelease = (): void => {};
+
 /**
  * `encode` into a buffer from `pool` instead of fresh memory: the same bytes, valid until
  * `release()`, which returns the buffer for the next document.
@@ -53,11 +57,13 @@ export function encode(root: WbxmlElement, options?: EncodeOptions): Uint8Array 
 export function encodePooled(root: WbxmlElement, pool: BufferPool, options?: EncodeOptions): PooledBytes {
   const pages = compiledPages(options?.codePages);
   const hint = sizeHint(root, 0);
+  // Small documents come from Node's preallocated slab or a few fresh pages: nothing to save.
+  if (hint < POOLED_MIN_BYTES) return { bytes: encode(root, options), release: noRelease };
   const initial = pool.acquire(hint);
   const writer = new ByteWriter(hint, initial);
   if (!new RecursiveEncoder(pages, writer).document(root)) {
     pool.release(initial);
-    return { bytes: encode(root, options), release: () => {} };
+    return { bytes: encode(root, options), release: noRelease };
   }
   const bytes = writer.finish();
   // Outgrown: the first buffer was not handed out and goes straight back; the grown one later.

@@ -39,7 +39,7 @@ describe('encodePooled', () => {
     a.release();
     a.release(); // idempotent: the buffer is in the pool once
     assert.equal(pool.size, 1);
-    const c = encodePooled(sync(3, 'other'), pool);
+    const c = encodePooled(sync(3, 'other text '.repeat(1000)), pool);
     assert.equal(c.bytes.buffer, a.bytes.buffer);
     assert.equal(pool.size, 0);
     // b was not touched by c's encoding.
@@ -51,7 +51,7 @@ describe('encodePooled', () => {
 
   it('keeps the grown buffer when a document outgrows the one it got, and returns the first', () => {
     const pool = new BufferPool();
-    const small = encodePooled(sync(1, 'x'), pool);
+    const small = encodePooled(sync(1, 'x'.repeat(20000)), pool);
     const firstBuffer = small.bytes.buffer;
     small.release();
     // Bodies as strings of non-ASCII text make the size hint an underestimate: the writer grows.
@@ -65,12 +65,20 @@ describe('encodePooled', () => {
     again.release();
   });
 
+  it('leaves small documents to ordinary memory', () => {
+    const pool = new BufferPool();
+    const out = encodePooled(sync(1, 'x'), pool);
+    out.release();
+    assert.equal(pool.size, 0);
+    assert.deepEqual(Buffer.from(out.bytes), Buffer.from(encode(sync(1, 'x'))));
+  });
+
   it('does not keep buffers above maxBufferBytes, nor more than maxFree', () => {
     const pool = new BufferPool({ maxFree: 2, maxBufferBytes: 1 << 20 });
     const huge = encodePooled(el('AirSync', 'Sync', [el('AirSyncBase', 'Data', new Uint8Array(2 << 20))]), pool);
     huge.release();
     assert.equal(pool.size, 0);
-    const outs = [1, 2, 3].map(() => encodePooled(sync(2, 'y'), pool));
+    const outs = [1, 2, 3].map(() => encodePooled(sync(2, 'y'.repeat(10000)), pool));
     for (const o of outs) o.release();
     assert.equal(pool.size, 2);
   });
