@@ -72,6 +72,8 @@ describe('UTF-8 Type 1/2 bodies as bytes', () => {
 
   it('falls back to the string path for whatever it would change', () => {
     // A <meta> naming another charset is rewritten to utf-8.
+    const upper = bodyOf(eml('text/html; charset=utf-8', '<META HTTP-EQUIV="Content-Type" CONTENT="text/html; CHARSET=UTF-8"><p>é</p>'), 2);
+    assert.equal(upper.data, '<META HTTP-EQUIV="Content-Type" CONTENT="text/html; CHARSET=utf-8"><p>é</p>');
     const meta = bodyOf(eml('text/html; charset=utf-8', '<html><head><meta charset="iso-8859-1"></head><body>é</body></html>'), 2);
     assert.equal(meta.data, '<html><head><meta charset="utf-8"></head><body>é</body></html>');
     // format=flowed is unflowed.
@@ -79,6 +81,9 @@ describe('UTF-8 Type 1/2 bodies as bytes', () => {
     assert.equal(flowed.data, 'one two\r\n');
     // Controls the value writer strips, and invalid UTF-8, stay strings.
     assert.equal(typeof bodyOf(eml('text/plain; charset=utf-8', 'a\u0001b'), 1).data, 'string');
+    assert.equal(typeof bodyOf(eml('text/plain; charset=utf-8', 'a\uFFFEb'), 1).data, 'string');
+    assert.equal(typeof bodyOf(eml('text/html; charset=utf-8', '<p>\uFFFF</p>'), 2).data, 'string');
+    assert.ok(bodyOf(eml('text/plain; charset=utf-8', 'half\uFF76kana \uFFE5'), 1).data instanceof Uint8Array);
     assert.equal(typeof bodyOf(eml('text/plain; charset=utf-8', Buffer.from([0x61, 0xff, 0x62])), 1).data, 'string');
     // Another charset, and HTML-to-text conversion, are decoded.
     assert.equal(typeof bodyOf(eml('text/plain; charset=iso-8859-1', Buffer.from([0xe9])), 1).data, 'string');
