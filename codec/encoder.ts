@@ -36,8 +36,11 @@ const CONTENT = 0x40;
 
 /** Encode a tree into one WBXML document. Throws EncodeError for trees it cannot write. */
 export function encode(root: WbxmlElement, options?: EncodeOptions): Uint8Array {
-  const pages = compiledPages(options?.codePages);
-  const writer = new ByteWriter(sizeHint(root, 0));
+  return encodeSized(root, compiledPages(options?.codePages), sizeHint(root, 0));
+}
+
+function encodeSized(root: WbxmlElement, pages: CompiledCodePages, hint: number): Uint8Array {
+  const writer = new ByteWriter(hint);
   // The recursive encoder is the fast path (V8 optimises a function called once per element far
   // better than one long loop); trees deeper than it allows go through the iterative core.
   if (new RecursiveEncoder(pages, writer).document(root)) return writer.finish();
@@ -58,12 +61,12 @@ export function encodePooled(root: WbxmlElement, pool: BufferPool, options?: Enc
   const pages = compiledPages(options?.codePages);
   const hint = sizeHint(root, 0);
   // Small documents come from Node's preallocated slab or a few fresh pages: nothing to save.
-  if (hint < POOLED_MIN_BYTES) return { bytes: encode(root, options), release: noRelease };
+  if (hint < POOLED_MIN_BYTES) return { bytes: encodeSized(root, pages, hint), release: noRelease };
   const initial = pool.acquire(hint);
   const writer = new ByteWriter(hint, initial);
   if (!new RecursiveEncoder(pages, writer).document(root)) {
     pool.release(initial);
-    return { bytes: encode(root, options), release: noRelease };
+    return { bytes: encodeSized(root, pages, hint), release: noRelease };
   }
   const bytes = writer.finish();
   // Outgrown: the first buffer was not handed out and goes straight back; the grown one later.
