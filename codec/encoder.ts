@@ -12,10 +12,12 @@
 import { EAS_HEADER, ENCODE_MESSAGES, EncoderCore, lookupUnknownToken, type EncodeOptions } from './encoder-core.js';
 import { EncodeError } from './errors.js';
 import { compiledPages, TagTokens, type CompiledCodePages } from './tables.js';
+import type { BufferPool, PooledBytes } from './pool.js';
 import type { WbxmlElement } from './tree.js';
 import { ByteWriter, utf8Length } from './writer.js';
 
 export { EAS_HEADER, type EncodeOptions } from './encoder-core.js';
+export { BufferPool, type BufferPoolOptions, type PooledBytes } from './pool.js';
 export {
   encodeChunks,
   encodeToStream,
@@ -34,14 +36,51 @@ const CONTENT = 0x40;
 
 /** Encode a tree into one WBXML document. Throws EncodeError for trees it cannot write. */
 export function encode(root: WbxmlElement, options?: EncodeOptions): Uint8Array {
-  const pages = compiledPages(options?.codePages);
-  const writer = new ByteWriter(sizeHint(root, 0));
+  return encodeSized(root, compiledPages(options?.codePages), sizeHint(root, 0));
+}
+
+function encodeSized(root: WbxmlElement, pages: CompiledCodePages, hint: number): Uint8Array {
+  const writer = new ByteWriter(hint);
   // The recursive encoder is the fast path (V8 optimises a function called once per element far
   // better than one long loop); trees deeper than it allows go through the iterative core.
   if (new RecursiveEncoder(pages, writer).document(root)) return writer.finish();
   const fallback = new ByteWriter(1024);
   new EncoderCore(root, pages, fallback, Infinity, false).run(Infinity);
   return fallback.finish();
+}
+
+/** Documents estimated below this size are encoded into ordinary memory by `encodePooled`. */
+const POOLED_MIN_BYTES = 16384;
+const noRelease = (): void => {};
+
+/**
+ * `encode` into a buffer from `pool` instead of fresh memory: the same bytes, valid until
+ * `release()`, which returns the buffer for the next document.
+ */
+export function encodePooled(root: WbxmlElement, pool: BufferPool, options?: EncodeOptions): PooledBytes {
+  const pages = compiledPages(options?.codePages);
+  const hint = sizeHint(root, 0);
+  // Small documents come from Node's preallocated slab or a few fresh pages: nothing to save.
+  if (hint < POOLED_MIN_BYTES) return { bytes: encodeSized(root, pages, hint), release: noRelease };
+  const initial = pool.acquire(hint);
+  const writer = new ByteWriter(hint, initial);
+  if (!new RecursiveEncoder(pages, writer).document(root)) {
+    pool.release(initial);
+    return { bytes: encodeSized(root, pages, hint), release: noRelease };
+  }
+  const bytes = writer.finish();
+  // Outgrown: the first buffer was not handed out and goes straight back; the grown one later.
+  if (writer.buf !== initial) pool.release(initial);
+  const buf = writer.buf;
+  let released = false;
+  return {
+    bytes,
+    release: () => {
+      if (released) return;
+      released = true;
+      pool.release(buf);
+    },
+  };
 }
 
 /**

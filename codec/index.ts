@@ -10,11 +10,15 @@
 export { decode, decodeDocument, type DecodeOptions, type WbxmlDocument, type WbxmlHeader } from './decoder.js';
 export {
   encode,
+  encodePooled,
+  BufferPool,
   encodeChunks,
   encodeToStream,
   encodedLength,
   EAS_HEADER,
   type ChunkSink,
+  type BufferPoolOptions,
+  type PooledBytes,
   type EncodeOptions,
   type EncodeStreamOptions,
   type EncodeToStreamOptions,

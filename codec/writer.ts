@@ -40,6 +40,8 @@ const byteIndexOf: ByteIndexOf =
 /** Byte texts up to this long are checked and copied by JS loops (cheaper than native calls). */
 const SHORT_BYTES = 32;
 
+export { allocBytes };
+
 /** Whether `bytes` contains NUL: a JS loop for short ones, memchr for long ones. */
 export function hasNul(bytes: Uint8Array): boolean {
   const n = bytes.length;
@@ -55,8 +57,9 @@ export class ByteWriter {
   buf: Uint8Array;
   pos = 0;
 
-  constructor(initialSize = 1024) {
-    this.buf = allocBytes(Math.max(16, initialSize));
+  /** `initial`: write into this buffer (a recycled one) instead of allocating `initialSize` bytes. */
+  constructor(initialSize = 1024, initial?: Uint8Array) {
+    this.buf = initial !== undefined && initial.length >= 16 ? initial : allocBytes(Math.max(16, initialSize));
   }
 
   /** Bytes written since the last `take()`. */

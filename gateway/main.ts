@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decode, encode, encodeChunks, encodedLength } from '../codec/index.js';
+import { BufferPool, decode, encode, encodeChunks, encodedLength, encodePooled } from '../codec/index.js';
 import { ImapCredentialVerifier } from './adapters/imap/imap-credential-verifier.js';
 import { ImapHealthCheck } from './adapters/imap/imap-health-check.js';
 import { ImapChangeFeed } from './adapters/imap/imap-change-feed.js';
@@ -67,6 +67,8 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       submit: new SmtpMailSubmit(config.smtp, user.credentials, signal),
     }),
   };
+  // Output buffers for WBXML responses, recycled so that large Sync responses are not written into freshly mapped memory.
+  const responseBuffers = new BufferPool();
   const app = createApp({
     config,
     registry,
@@ -77,6 +79,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       // The body limit already bounds the input; the codec's other limits stay at their defaults.
       decode: (bytes) => decode(bytes, { limits: { maxInputBytes: config.server.maxBodyBytes } }),
       encode: (root) => encode(root),
+      encodePooled: (root) => encodePooled(root, responseBuffers),
       encodeChunks: (root) => encodeChunks(root),
       encodedLength: (root) => encodedLength(root),
     },

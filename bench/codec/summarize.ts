@@ -24,13 +24,13 @@ function stats(values: (number | undefined)[]): string {
 }
 
 console.log(`${reports.length} runs; ratio ours/libwbxml: median [min-max]\n`);
-console.log(`${'corpus'.padEnd(16)}${'decode'.padStart(22)}${'encode'.padStart(22)}${'encode, body bytes'.padStart(22)}`);
+console.log(`${'corpus'.padEnd(16)}${'decode'.padStart(22)}${'encode'.padStart(22)}${'encode, body bytes'.padStart(22)}${'gateway (pooled)'.padStart(22)}`);
 const names = reports[0]!.lines.map((l) => l.name);
 const pick = (name: string): ReportLine[] => reports.map((r) => (name === 'total' ? r.total : r.lines.find((l) => l.name === name)!));
 for (const name of [...names, 'total']) {
   const lines = pick(name);
   console.log(
-    `${name.padEnd(16)}${stats(lines.map((l) => l.decodeRatio))}${stats(lines.map((l) => l.encodeRatio))}${stats(lines.map((l) => l.encodeBytesRatio))}`,
+    `${name.padEnd(16)}${stats(lines.map((l) => l.decodeRatio))}${stats(lines.map((l) => l.encodeRatio))}${stats(lines.map((l) => l.encodeBytesRatio))}${stats(lines.map((l) => l.encodeGatewayRatio))}`,
   );
 }
 console.log(`${'decode, views'.padEnd(16)}${stats(reports.map((r) => r.decodeViewRatio))}`);

@@ -5,6 +5,7 @@
  */
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
+import type { PooledBytes } from '../../codec/pool.js';
 import type { WbxmlElement } from '../../codec/tree.js';
 import { knownCommandByName, type CommandRegistry, type RegisteredCommand } from '../commands/registry.js';
 import {
@@ -30,6 +31,8 @@ export interface WbxmlCodec {
   /** Throws on bytes that are not a WBXML document it accepts. */
   decode(bytes: Uint8Array): WbxmlElement;
   encode(root: WbxmlElement): Uint8Array;
+  /** `encode` into a recycled buffer, released once the response has been handed to the socket. */
+  encodePooled?(root: WbxmlElement): PooledBytes;
   /** For trees with lazily streamed opaque content (large attachments); without it such trees fail. */
   encodeChunks?(root: WbxmlElement): AsyncIterable<Uint8Array>;
   /** Exact encoded size, so a streamed document still gets a Content-Length. */

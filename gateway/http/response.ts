@@ -21,6 +21,10 @@ export function writeResult(ctx: Context, result: CommandResult, codec: WbxmlCod
         // Streamed: a large attachment is never held in memory as a whole.
         ctx.body = Readable.from(codec.encodeChunks(result.root), { objectMode: false });
         if (codec.encodedLength) ctx.length = codec.encodedLength(result.root);
+      } else if (codec.encodePooled) {
+        const { bytes, release } = codec.encodePooled(result.root);
+        ctx.body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        releaseWhenSent(ctx, release);
       } else {
         const bytes = codec.encode(result.root);
         ctx.body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -49,4 +53,17 @@ function hasOpaqueSource(root: WbxmlElement): boolean {
     stack.push(...e.children);
   }
   return false;
+}
+
+/**
+ * The pooled buffer may be reused once the response is done with it: 'finish' on a socket that is
+ * still open means the last byte was handed to the operating system. Node emits 'finish' also for
+ * a response whose client went away mid-write (the socket is destroyed by then, with the write
+ * perhaps still pending), so such a buffer is left to the garbage collector instead.
+ */
+function releaseWhenSent(ctx: Context, release: () => void): void {
+  const socket = ctx.res.socket;
+  ctx.res.once('finish', () => {
+    if (socket !== null && !socket.destroyed) release();
+  });
 }

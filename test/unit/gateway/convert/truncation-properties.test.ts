@@ -11,6 +11,9 @@ import { planBodyFetch, toEmailItem, type BodyRequest } from '../../../../gatewa
 import type { BodyType } from '../../../../gateway/items/email.js';
 import { CONVERT_FIXTURES, fetchSections, loadEml } from './support/eml.js';
 
+/** Data as text: Types 1/2 come as UTF-8 bytes when the part already was UTF-8. */
+const textOf = (d: string | Uint8Array | undefined): string => (d === undefined ? '' : typeof d === 'string' ? d : Buffer.from(d).toString('utf8'));
+
 function bodyFor(file: string, type: BodyType, truncationSize?: number) {
   const eml = loadEml(join(CONVERT_FIXTURES, 'eml', file));
   const request: BodyRequest = { bodyPreferences: [{ type, truncationSize }] };
@@ -33,11 +36,11 @@ describe('truncation invariants', () => {
     it(`${file} as type ${type}, every TruncationSize`, () => {
       const full = bodyFor(file, type);
       assert.equal(full.truncated, false);
-      const whole = String(full.data);
+      const whole = textOf(full.data);
       const size = Buffer.byteLength(whole, 'utf8');
       for (let n = 0; n <= size + 3; n++) {
         const b = bodyFor(file, type, n);
-        const data = b.data === undefined ? '' : String(b.data);
+        const data = textOf(b.data);
         assert.ok(Buffer.byteLength(data, 'utf8') <= n, `n=${n}: ${Buffer.byteLength(data, 'utf8')} bytes`);
         assert.ok(whole.startsWith(data), `n=${n}: not a prefix`);
         assert.equal(b.truncated, n < size, `n=${n}: Truncated`);
