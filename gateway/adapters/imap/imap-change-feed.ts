@@ -29,13 +29,13 @@
  * - Without QRESYNC (or NOMODSEQ): the cursor carries a digest of every message's flags and
  *   changesSince fetches UID FLAGS of the whole folder: O(n), the fallback the issue allows.
  */
-import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { ImapFlow } from 'imapflow';
 import type { BackendCredentials } from '../../ports/credentials.js';
 import type { ChangeFeed, ChangedItem, FeedChanges, FeedCursor, FeedFilter, FeedReset, ListIdsOptions } from '../../ports/change-feed.js';
 import { classifyImapError } from './imap-errors.js';
 import type { ImapSession } from './imap-session.js';
+import { flagDigest } from './messages/flag-digest.js';
 import type { SessionPool } from './session-pool.js';
 
 const DEFAULT_PAGE = 500;
@@ -255,11 +255,7 @@ async function search(client: ImapFlow, query: Record<string, unknown>): Promise
 /** UID -> 32-bit digest of its sorted flags, for the whole selected mailbox (fallback only). */
 async function allFlags(client: ImapFlow): Promise<Map<number, number>> {
   const out = new Map<number, number>();
-  for await (const m of client.fetch('1:*', { uid: true, flags: true }, { uid: true })) {
-    // \Recent is per session, not a change of the message.
-    const flags = [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort().join(' ');
-    out.set(m.uid, createHash('sha1').update(flags).digest().readUInt32BE(0));
-  }
+  for await (const m of client.fetch('1:*', { uid: true, flags: true }, { uid: true })) out.set(m.uid, flagDigest(m.flags ?? []));
   return out;
 }
 
