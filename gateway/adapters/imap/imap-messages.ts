@@ -24,7 +24,7 @@
  *   appendMessage: APPEND <box> (flags) "date" {literal} (APPENDUID);
  *   emptyMailbox: SELECT, UID STORE 1:* +FLAGS.SILENT (\Deleted), UID EXPUNGE 1:*;
  *   replaceMessage: SELECT, UID FETCH <uid> (FLAGS), APPEND, UID STORE + UID EXPUNGE <uid>;
- *   findByHeader: NOOP (to see other sessions' appends), UID SEARCH HEADER <name> <value>.
+ *   findByHeader: UID SEARCH HEADER <name> <value>.
  * - searchMessages: EXAMINE, UID SORT (REVERSE ARRIVAL) or UID SEARCH, see messages/search.ts.
  */
 import { Readable } from 'node:stream';
@@ -96,7 +96,6 @@ export class ImapMailMessages implements MailMessages {
     return this.#run('FETCH', box, 'read', async (client) => {
       const views = new Map<number, MessageView>();
       if (uids.length === 0) return views;
-      await catchUp(client, uids);
       for (const set of uidSets(uids)) {
         for (const [uid, view] of await fetchViewRows(client, set, { preview: opts.preview !== false })) views.set(uid, view);
       }
@@ -111,7 +110,6 @@ export class ImapMailMessages implements MailMessages {
     const wanted = wantedSections(requests);
     if (wanted.size === 0) return [];
     return this.#run('FETCH', box, 'read', async (client) => {
-      await catchUp(client, [uid]);
       const msg = await client.fetchOne(String(uid), { uid: true, ...partsQuery(wanted) }, { uid: true });
       if (!msg) throw new MessageNotFoundError(uid);
       return toFetchedParts(wanted, msg);
@@ -172,7 +170,6 @@ export class ImapMailMessages implements MailMessages {
     if (parts.length === 0) return [];
     return this.#run('FETCH', box, 'read', async (client) => {
       const bodyParts = parts.flatMap((p) => [`${p}.MIME`, p]);
-      await catchUp(client, [uid]);
       const msg = await client.fetchOne(String(uid), { uid: true, bodyParts }, { uid: true });
       if (!msg) throw new MessageNotFoundError(uid);
       return parts.map((part): RawPart => ({
@@ -242,7 +239,6 @@ export class ImapMailMessages implements MailMessages {
     const results = new Map<number, FlagResult>(uids.map((u) => [u, { ok: false }]));
     if (uids.length === 0) return results;
     return this.#run('STORE', box, 'write', async (client) => {
-      await catchUp(client, uids);
       for (const set of uidSets(uids)) {
         // A refused STORE (NO, or flags the mailbox's PERMANENTFLAGS do not allow, which imapflow
         // drops) is not thrown: the FLAGS read back below reports it per UID.
@@ -298,8 +294,6 @@ export class ImapMailMessages implements MailMessages {
   async findByHeader(box: MailboxRef, name: string, value: string): Promise<number[]> {
     if (!/^[\x21-\x39\x3b-\x7e]+$/.test(name)) throw new RangeError(`not a header field name: ${name}`);
     return this.#run('SEARCH', box, 'read', async (client) => {
-      // A mailbox this session already has open shows other sessions' appends only after a NOOP.
-      await client.noop();
       const found = await client.search({ header: { [name]: value } }, { uid: true });
       return Array.isArray(found) ? found : [];
     });
@@ -346,21 +340,13 @@ export class ImapMailMessages implements MailMessages {
   }
 }
 
-/**
- * A pooled session that kept a mailbox selected has not heard of messages delivered since: Dovecot
- * answers a UID FETCH or STORE of them with nothing until the session takes news (NOOP). Only a
- * UID at or beyond the session's UIDNEXT can be such a message, so only then is the NOOP paid.
- */
-async function catchUp(client: ImapFlow, uids: readonly number[]): Promise<void> {
-  const next = client.mailbox ? Number(client.mailbox.uidNext ?? 0) : 0;
-  if (next > 0 && uids.some((u) => u >= next)) await client.noop();
-}
-
 async function select(client: ImapFlow, box: MailboxRef, write: boolean): Promise<void> {
   const current = client.mailbox;
   const reuse = current && current.path === box.path && (!write || !current.readOnly);
   // A session keeps its mailbox selected between requests (the pool prefers such a session):
-  // NOOP brings its view up to date (flags and expunges by others), at a cost of the changes only.
+  // NOOP brings its view up to date (flags, expunges and deliveries by others: Dovecot answers a
+  // UID FETCH or STORE of a message delivered since with nothing until then), at a cost of the
+  // changes only.
   // A view under another UIDVALIDITY may be of a deleted namesake: select again to be sure.
   if (reuse) await client.noop();
   const fresh = reuse && Number(current.uidValidity) === box.uidValidity;
