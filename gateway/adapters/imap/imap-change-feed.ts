@@ -36,6 +36,7 @@ import type { ChangeFeed, ChangedItem, FeedChanges, FeedCursor, FeedFilter, Feed
 import { classifyImapError } from './imap-errors.js';
 import type { ImapSession } from './imap-session.js';
 import { flagDigest } from './messages/flag-digest.js';
+import { enableQresync, isSelected, unselect } from './selection.js';
 import type { SessionPool } from './session-pool.js';
 
 const DEFAULT_PAGE = 500;
@@ -205,12 +206,6 @@ export class ImapChangeFeed implements ChangeFeed {
   }
 }
 
-/** Whether the session has `path` selected (and, when given, under this UIDVALIDITY). */
-function isSelected(client: ImapFlow, path: string, uidValidity?: string): boolean {
-  if (client.mailbox === false || client.mailbox?.path !== path) return false;
-  return uidValidity === undefined || String(client.mailbox.uidValidity) === uidValidity;
-}
-
 /**
  * EXAMINE `path` unless the session has it selected under this UIDVALIDITY; then NOOP, which
  * brings the session's view up to date (flags, expunges, new messages) at the cost of the changes.
@@ -218,23 +213,6 @@ function isSelected(client: ImapFlow, path: string, uidValidity?: string): boole
 async function ensureSelected(client: ImapFlow, path: string, uidValidity: string): Promise<void> {
   if (isSelected(client, path, uidValidity)) await client.noop();
   else await client.mailboxOpen(path, { readOnly: true });
-}
-
-/** imapflow's command runner; not in its typings, used for ENABLE and UNSELECT, which it has no public method for. */
-interface ImapRun {
-  run(command: 'ENABLE', extensions: string[]): Promise<unknown>;
-  run(command: 'CLOSE', options: { unselect: boolean }): Promise<unknown>;
-}
-
-/** ENABLE is valid only in the authenticated state (callers unselect first). */
-async function enableQresync(client: ImapFlow): Promise<void> {
-  if (client.enabled.has('QRESYNC') || !client.capabilities.has('QRESYNC')) return;
-  await (client as unknown as ImapRun).run('ENABLE', ['QRESYNC']);
-}
-
-/** UNSELECT where offered; CLOSE otherwise (safe: every mailbox here is opened with EXAMINE). */
-async function unselect(client: ImapFlow): Promise<void> {
-  if (client.mailbox) await (client as unknown as ImapRun).run('CLOSE', { unselect: true });
 }
 
 /** Callers run it on a session without `path` selected (#run 'status'). */

@@ -66,6 +66,7 @@ import { fetchPartInfo, readPartChunks } from './messages/part-read.js';
 import { searchMailbox } from './messages/search.js';
 import { fetchPartsGrouped, partsQuery, toFetchedParts, wantedSections, type WantedSections } from './messages/parts-fetch.js';
 import { fetchViewRows, uidSets } from './messages/view-fetch.js';
+import { isSelected, unselect } from './selection.js';
 import type { SessionPool } from './session-pool.js';
 
 const SYSTEM_FLAGS = new Set(['\\SEEN', '\\ANSWERED', '\\FLAGGED', '\\DELETED', '\\DRAFT']);
@@ -84,7 +85,7 @@ export class ImapMailMessages implements MailMessages {
     return this.#run('STATUS', undefined, 'none', async (client) => {
       // STATUS of a selected mailbox answers from the session's view, which keeps showing a
       // mailbox deleted and recreated under the same name: never ask it on such a session.
-      if (isSelected(client, path)) await (client as unknown as ImapRun).run('CLOSE', { unselect: true });
+      if (isSelected(client, path)) await unselect(client);
       const st = await client.status(path, { uidValidity: true });
       if (!st || st.uidValidity === undefined) throw new FolderNotFoundError('STATUS: no such folder');
       return { path, uidValidity: Number(st.uidValidity) };
@@ -353,15 +354,6 @@ async function select(client: ImapFlow, box: MailboxRef, write: boolean): Promis
   const mailbox = fresh ? current : await client.mailboxOpen(box.path, { readOnly: !write });
   const actual = mailbox.uidValidity !== undefined ? Number(mailbox.uidValidity) : undefined;
   if (actual !== box.uidValidity) throw new UidValidityChangedError(box.path, box.uidValidity, actual);
-}
-
-/** imapflow's command runner, for UNSELECT (no public method); not in its typings. */
-interface ImapRun {
-  run(command: 'CLOSE', options: { unselect: boolean }): Promise<unknown>;
-}
-
-function isSelected(client: ImapFlow, path: string): boolean {
-  return client.mailbox !== false && client.mailbox?.path === path;
 }
 
 async function append(client: ImapFlow, path: string, mime: Uint8Array, opts: AppendOptions): Promise<AppendedMessage> {
