@@ -15,11 +15,11 @@
  */
 import { isFeedReset, type ChangeFeed, type FeedChanges, type FeedReset } from '../ports/change-feed.js';
 import type { DeviceKey, StateStoreOps } from '../ports/state-store.js';
-import { SnapshotFormatError } from './bytes.js';
-import { decodeState, encodeState, type CollectionState, type SyncOp } from './collection-state.js';
+import { encodeState, type CollectionState, type SyncOp } from './collection-state.js';
 import { IdSetBuilder } from './id-set.js';
 import { effectiveWindowSize, plan, primeState, type ClientApplied } from './planner.js';
 import { firstSyncKey, nextSyncKey, parseSyncKey } from './sync-key.js';
+import { readHeldState } from './held-state.js';
 import { feedFilter } from './window.js';
 
 export interface CollectionSyncRequest {
@@ -116,21 +116,15 @@ export async function beginCollectionSync(feed: ChangeFeed, store: StateStoreOps
     return { status: 'ok', initial: true, retry: false, filterType, serverChanged: () => false, finish: () => turn };
   }
 
-  const latest = await store.getLatestSyncState(req.device, req.collectionId);
-  if (!latest) return { status: 'invalid-key' };
-  let current: CollectionState;
-  try {
-    current = decodeState(latest.snapshot);
-  } catch (err) {
-    if (err instanceof SnapshotFormatError) return { status: 'invalid-key' };
-    throw err;
-  }
+  const held = await readHeldState(store, req.device, req.collectionId, req.syncKey);
+  if (held.kind === 'none' || held.kind === 'unknown') return { status: 'invalid-key' };
+  const current = held.state;
+  const latestKey = held.latestKey;
   const pendingChange = (id: string): boolean => current.pending.changes.has(id) || current.pending.deletes.has(id);
 
-  if (latest.syncKey !== req.syncKey) {
+  if (held.kind === 'retry') {
     // The client never saw the response that issued the latest key: answer it again.
-    if (current.answers !== req.syncKey) return { status: 'invalid-key' };
-    const turn = ok(req, current, latest.syncKey, true, false);
+    const turn = ok(req, current, latestKey, true, false);
     return { status: 'ok', initial: false, retry: true, filterType: current.filterType, serverChanged: pendingChange, finish: () => turn };
   }
 
@@ -164,11 +158,11 @@ export async function beginCollectionSync(feed: ChangeFeed, store: StateStoreOps
         // Nothing to tell: the client keeps its key (an empty response may carry none), and
         // the state under that key only follows the feed, still answering a retry as before.
         const same = p.next.cursor === current.cursor && p.next.since === current.since && p.next.filterType === current.filterType;
-        const next: CollectionState = { ...p.next, syncKey: latest.syncKey, answers: current.answers, sent: current.sent, moreAvailable: false };
-        return ok(req, next, latest.syncKey, false, true, undefined, same && p.next.held.size === current.held.size, []);
+        const next: CollectionState = { ...p.next, syncKey: latestKey, answers: current.answers, sent: current.sent, moreAvailable: false };
+        return ok(req, next, latestKey, false, true, undefined, same && p.next.held.size === current.held.size, []);
       }
-      const next: CollectionState = { ...p.next, syncKey: nextSyncKey(latest.syncKey), answers: req.syncKey };
-      return ok(req, next, latest.syncKey, false, false);
+      const next: CollectionState = { ...p.next, syncKey: nextSyncKey(latestKey), answers: req.syncKey };
+      return ok(req, next, latestKey, false, false);
     },
   };
 }

@@ -10,8 +10,8 @@
  */
 import { isFeedReset, type ChangeFeed } from '../../ports/change-feed.js';
 import type { DeviceKey, StateStoreOps } from '../../ports/state-store.js';
-import { SnapshotFormatError } from '../../sync/bytes.js';
-import { decodeState, pendingCount, type CollectionState } from '../../sync/collection-state.js';
+import { pendingCount } from '../../sync/collection-state.js';
+import { readHeldState } from '../../sync/held-state.js';
 import { plan } from '../../sync/planner.js';
 import { parseSyncKey } from '../../sync/sync-key.js';
 import { feedFilter } from '../../sync/window.js';
@@ -38,22 +38,12 @@ export async function estimateCollection(feed: ChangeFeed, store: Pick<StateStor
   const key = parseSyncKey(req.syncKey);
   if (key.kind === 'initial') return { status: 'not-primed' };
   if (key.kind === 'invalid') return { status: 'invalid-key' };
-  const latest = await store.getLatestSyncState(req.device, req.collectionId);
-  if (!latest) return { status: 'not-primed' };
-  let state: CollectionState;
-  try {
-    state = decodeState(latest.snapshot);
-  } catch (err) {
-    if (err instanceof SnapshotFormatError) return { status: 'invalid-key' };
-    throw err;
-  }
-  // The client's key is the latest one, or the one before it when the response that issued
-  // the latest was lost: then the next Sync replays `sent` before anything else.
-  let replayed = 0;
-  if (latest.syncKey !== req.syncKey) {
-    if (state.answers !== req.syncKey) return { status: 'invalid-key' };
-    replayed = state.sent.length;
-  }
+  const held = await readHeldState(store, req.device, req.collectionId, req.syncKey);
+  if (held.kind === 'none') return { status: 'not-primed' };
+  if (held.kind === 'unknown') return { status: 'invalid-key' };
+  const state = held.state;
+  // After a lost response the next Sync replays `sent` before anything else.
+  const replayed = held.kind === 'retry' ? state.sent.length : 0;
   const filterType = req.filterType ?? state.filterType;
   const filter = feedFilter(filterType, req.now);
   const changes = await feed.changesSince(req.collection, state.cursor, { since: state.since }, filter);
