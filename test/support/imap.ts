@@ -3,6 +3,7 @@
  * gateway's back, and the clean-up of the folders a test run made (their names carry the run's
  * unique token, since the users' mailboxes are shared by every suite).
  */
+import { after, before } from 'node:test';
 import { ImapFlow } from 'imapflow';
 import { IMAP_HOST, IMAP_PORT, USERS } from './backing.js';
 
@@ -28,4 +29,25 @@ export async function deleteFoldersWith(token: string, who: ImapUser = USERS.ali
   } finally {
     await client.logout();
   }
+}
+
+/**
+ * A direct IMAP client for a whole suite (another mail program), logged out after it, when the
+ * folders of this run (`token`) are deleted too. Call at describe level.
+ */
+export function imapSuite(token: string, who: ImapUser = USERS.alice): { readonly imap: ImapFlow } {
+  let client: ImapFlow | undefined;
+  before(async () => {
+    client = await imapAs(who);
+  });
+  after(async () => {
+    await client?.logout();
+    await deleteFoldersWith(token, who);
+  });
+  return {
+    get imap(): ImapFlow {
+      if (!client) throw new Error('the suite IMAP client is not connected (used outside a test?)');
+      return client;
+    },
+  };
 }

@@ -8,13 +8,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { ImapFlow } from 'imapflow';
+import { describe, it } from 'node:test';
 import { decode, el, encode, type WbxmlElement } from '../../../codec/index.js';
 import { productionGatewaySuite } from '../../support/gateway-suite.js';
+import { imapSuite } from '../../support/imap.js';
 import { FIXTURES_DIR } from '../../support/fixtures.js';
 import { memoryLog } from '../../support/memory-log.js';
-import { cleanUp, eas, FH, folderCreate, folderDelete, folderSync, folderUpdate, imapAsAlice, RUN, type Answer, type Phone } from './support.js';
+import { eas, FH, folderCreate, folderDelete, folderSync, folderUpdate, RUN, type Answer, type Phone } from './support.js';
 
 const VERSIONS = ['2.5', '12.1', '14.1', '16.1'] as const;
 
@@ -22,16 +22,8 @@ describe('FolderCreate, FolderUpdate, FolderDelete against Dovecot, over HTTP wi
   const log = memoryLog('debug');
   // Provisioning is another suite's subject: these phones need no policy key.
   const suite = productionGatewaySuite(log, { policy: { enforce: false } });
-  let imap: ImapFlow;
-  const imapPaths = async (): Promise<string[]> => (await imap.list()).map((m) => m.path).filter((p) => p.includes(RUN)).sort();
-
-  before(async () => {
-    imap = await imapAsAlice();
-  });
-  after(async () => {
-    await imap?.logout();
-    await cleanUp();
-  });
+  const direct = imapSuite(RUN);
+  const imapPaths = async (): Promise<string[]> => (await direct.imap.list()).map((m) => m.path).filter((p) => p.includes(RUN)).sort();
 
   for (const version of VERSIONS) {
     describe(`protocol ${version}`, () => {
@@ -99,7 +91,7 @@ describe('FolderCreate, FolderUpdate, FolderDelete against Dovecot, over HTTP wi
         assert.equal(await status(folderUpdate(key, ids.get('Inbox')!, '0', 'Posteingang')), 2);
         assert.equal(await status(folderUpdate(key, ids.get('Outbox')!, '0', 'Postausgang')), 2);
         assert.equal(await status(folderUpdate(key, childId, topId, 'Kind')), 1, 'no change is no error');
-        await imap.mailboxCreate(`${top}/Taken`);
+        await direct.imap.mailboxCreate(`${top}/Taken`);
         const latest = (await send('FolderSync', folderSync(key))).syncKey!;
         assert.equal(await status(folderUpdate(latest, childId, topId, 'Taken')), 2);
         assert.equal(await status(folderUpdate(latest, '999999', '0', 'X')), 4);
@@ -153,7 +145,7 @@ describe('FolderCreate, FolderUpdate, FolderDelete against Dovecot, over HTTP wi
       const r = await eas(suite.gw.url, phone, 'FolderCreate', patched('019-FolderCreate.req.wbxml', { DisplayName: name }));
       assert.deepEqual([r.status, r.syncKey], [1, '2']);
       created = r.serverId!;
-      assert.ok((await imap.list()).some((m) => m.path === name));
+      assert.ok((await direct.imap.list()).some((m) => m.path === name));
     });
 
     it('020 FolderSync 0 then 021 FolderUpdate with key 1 (its ServerId 12 is our new folder)', async () => {
@@ -161,7 +153,7 @@ describe('FolderCreate, FolderUpdate, FolderDelete against Dovecot, over HTTP wi
       assert.deepEqual(r0.adds.find((f) => f.serverId === created)?.displayName, name);
       const r = await eas(suite.gw.url, phone, 'FolderUpdate', patched('021-FolderUpdate.req.wbxml', { ServerId: created, DisplayName: `Renamed-${RUN}` }));
       assert.deepEqual([r.status, r.syncKey], [1, '2']);
-      assert.ok((await imap.list()).some((m) => m.path === `Renamed-${RUN}`));
+      assert.ok((await direct.imap.list()).some((m) => m.path === `Renamed-${RUN}`));
     });
 
     it('022 FolderSync 0 then 023 FolderDelete with key 1', async () => {
@@ -169,7 +161,7 @@ describe('FolderCreate, FolderUpdate, FolderDelete against Dovecot, over HTTP wi
       assert.deepEqual(r0.adds.find((f) => f.serverId === created)?.displayName, `Renamed-${RUN}`, 'same ServerId after the rename');
       const r = await eas(suite.gw.url, phone, 'FolderDelete', patched('023-FolderDelete.req.wbxml', { ServerId: created }));
       assert.deepEqual([r.status, r.syncKey], [1, '2']);
-      assert.ok(!(await imap.list()).some((m) => m.path.includes(RUN) && m.path.startsWith('Renamed')));
+      assert.ok(!(await direct.imap.list()).some((m) => m.path.includes(RUN) && m.path.startsWith('Renamed')));
     });
   });
 });

@@ -7,13 +7,14 @@
  * only at this run's folders.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import type { ImapFlow } from 'imapflow';
 import { encode } from '../../../codec/index.js';
 import { productionGatewaySuite } from '../../support/gateway-suite.js';
+import { imapSuite } from '../../support/imap.js';
 import { send } from '../../support/http-client.js';
 import { memoryLog } from '../../support/memory-log.js';
-import { ALICE, cleanUp, eas, folderSync, imapAsAlice, median, newSessionLists, RUN, type Answer, type Folder, type Phone } from './support.js';
+import { ALICE, eas, folderSync, median, newSessionLists, RUN, type Answer, type Folder, type Phone } from './support.js';
 
 const VERSIONS = ['2.5', '12.1', '14.1', '16.1'] as const;
 const SPECIAL_TYPES: Record<string, number> = { '\\Drafts': 3, '\\Trash': 4, '\\Sent': 5 };
@@ -43,15 +44,7 @@ describe('FolderSync against Dovecot, over HTTP with WBXML', () => {
   const log = memoryLog('debug');
   // Provisioning is another suite's subject: these phones need no policy key.
   const suite = productionGatewaySuite(log, { policy: { enforce: false } });
-  let imap: ImapFlow;
-
-  before(async () => {
-    imap = await imapAsAlice();
-  });
-  after(async () => {
-    await imap?.logout();
-    await cleanUp();
-  });
+  const direct = imapSuite(RUN);
 
   for (const version of VERSIONS) {
     describe(`protocol ${version}`, () => {
@@ -68,12 +61,12 @@ describe('FolderSync against Dovecot, over HTTP with WBXML', () => {
       };
 
       it('SyncKey 0: exactly the IMAP folders (nested Projects/2026 included) with their types and parents, plus the Outbox', async () => {
-        await imap.mailboxCreate(projects);
-        await imap.mailboxCreate(`${projects}/2026`);
-        await imap.mailboxCreate(`${RUN}-${v}-doomed`);
-        const listedBefore = await imapFolders(imap);
+        await direct.imap.mailboxCreate(projects);
+        await direct.imap.mailboxCreate(`${projects}/2026`);
+        await direct.imap.mailboxCreate(`${RUN}-${v}-doomed`);
+        const listedBefore = await imapFolders(direct.imap);
         first = await eas(suite.gw.url, phone, 'FolderSync', folderSync('0'));
-        const listedAfter = await imapFolders(imap);
+        const listedAfter = await imapFolders(direct.imap);
         assert.deepEqual([first.status, first.syncKey, first.count], [1, '1', first.adds.length]);
         ids = paths(first.adds);
         const answered = new Map(first.adds.map((f) => [ids.get(f.serverId)!, f]));
@@ -97,7 +90,7 @@ describe('FolderSync against Dovecot, over HTTP with WBXML', () => {
       });
 
       it('a rename on IMAP is an Update with the same ServerId; the subfolder is not touched', async () => {
-        await imap.mailboxRename(projects, `${projects}-renamed`);
+        await direct.imap.mailboxRename(projects, `${projects}-renamed`);
         await newSessionLists();
         const r = await eas(suite.gw.url, phone, 'FolderSync', folderSync(key));
         assert.equal(r.status, 1);
@@ -109,8 +102,8 @@ describe('FolderSync against Dovecot, over HTTP with WBXML', () => {
       });
 
       it('a delete and a create on IMAP are a Delete and an Add', async () => {
-        await imap.mailboxDelete(`${RUN}-${v}-doomed`);
-        await imap.mailboxCreate(`${projects}-renamed/2027`);
+        await direct.imap.mailboxDelete(`${RUN}-${v}-doomed`);
+        await direct.imap.mailboxCreate(`${projects}-renamed/2027`);
         await newSessionLists();
         const r = await eas(suite.gw.url, phone, 'FolderSync', folderSync(key));
         assert.ok(r.deletes.includes(idOf(`${RUN}-${v}-doomed`)), JSON.stringify(r.deletes));
@@ -134,7 +127,7 @@ describe('FolderSync against Dovecot, over HTTP with WBXML', () => {
       });
 
       it('the client retries its previous key (our answer lost): the same answer again, then either key works on', async () => {
-        await imap.mailboxCreate(`${RUN}-${v}-retry`);
+        await direct.imap.mailboxCreate(`${RUN}-${v}-retry`);
         await newSessionLists();
         const answer = await eas(suite.gw.url, phone, 'FolderSync', folderSync(key));
         const again = await eas(suite.gw.url, phone, 'FolderSync', folderSync(key));

@@ -5,12 +5,12 @@
  * folder, 1 unknown source or a message already gone or a foreign ServerId, 2 unknown destination).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { ImapFlow } from 'imapflow';
+import { before, describe, it } from 'node:test';
 import { el, type WbxmlElement } from '../../../codec/index.js';
 import { productionGatewaySuite } from '../../support/gateway-suite.js';
+import { imapSuite } from '../../support/imap.js';
 import { memoryLog } from '../../support/memory-log.js';
-import { cleanUp, eas, timing, folderIds, imapAsAlice, kids, mime, RUN, text, uidsIn, type Phone } from './support.js';
+import { eas, timing, folderIds, kids, mime, RUN, text, uidsIn, type Phone } from './support.js';
 
 const M = 'Move';
 const move = (src: string, srcFld: string, dst: string) => el(M, 'Move', [el(M, 'SrcMsgId', src), el(M, 'SrcFldId', srcFld), el(M, 'DstFldId', dst)]);
@@ -20,15 +20,7 @@ const answers = (r: WbxmlElement) => kids(r, 'Response').map((x) => ({ src: text
 describe('MoveItems against Dovecot, over HTTP with WBXML', { timeout: 120_000 }, () => {
   const log = memoryLog('debug');
   const suite = productionGatewaySuite(log, { policy: { enforce: false } });
-  let imap: ImapFlow;
-
-  before(async () => {
-    imap = await imapAsAlice();
-  });
-  after(async () => {
-    await imap?.logout();
-    await cleanUp();
-  });
+  const direct = imapSuite(RUN);
 
   for (const version of ['12.1', '14.1', '16.1']) {
     describe(`protocol ${version}`, () => {
@@ -41,11 +33,11 @@ describe('MoveItems against Dovecot, over HTTP with WBXML', { timeout: 120_000 }
       let uids: number[] = [];
 
       before(async () => {
-        await imap.mailboxCreate(SRC);
-        await imap.mailboxCreate(DST);
+        await direct.imap.mailboxCreate(SRC);
+        await direct.imap.mailboxCreate(DST);
         uids = [];
         for (let i = 0; i < 4; i++) {
-          const appended = await imap.append(SRC, mime(`move ${RUN} ${v} ${i}`));
+          const appended = await direct.imap.append(SRC, mime(`move ${RUN} ${v} ${i}`));
           assert.ok(appended && appended.uid);
           uids.push(appended.uid);
         }
@@ -61,11 +53,11 @@ describe('MoveItems against Dovecot, over HTTP with WBXML', { timeout: 120_000 }
         assert.deepEqual([r[0]!.src, r[0]!.status], [`${srcId}:${uids[0]}`, 3]);
         const [coll, dstUid] = r[0]!.dst!.split(':');
         assert.equal(coll, dstId);
-        assert.deepEqual(await uidsIn(imap, DST), [Number(dstUid)]);
-        assert.ok(!(await uidsIn(imap, SRC)).includes(uids[0]!));
-        const lock = await imap.getMailboxLock(DST, { readOnly: true });
+        assert.deepEqual(await uidsIn(direct.imap, DST), [Number(dstUid)]);
+        assert.ok(!(await uidsIn(direct.imap, SRC)).includes(uids[0]!));
+        const lock = await direct.imap.getMailboxLock(DST, { readOnly: true });
         try {
-          const msg = await imap.fetchOne(dstUid!, { uid: true, envelope: true }, { uid: true });
+          const msg = await direct.imap.fetchOne(dstUid!, { uid: true, envelope: true }, { uid: true });
           assert.equal(msg && msg.envelope?.subject, `move ${RUN} ${v} 0`);
         } finally {
           lock.release();
@@ -85,8 +77,8 @@ describe('MoveItems against Dovecot, over HTTP with WBXML', { timeout: 120_000 }
         )));
         assert.deepEqual(r.map((a) => a.status), [3, 4, 1, 1, 1, 2, 1, 3]);
         assert.deepEqual(r.map((a) => a.src), [`${srcId}:${uids[1]}`, `${srcId}:${uids[2]}`, `${srcId}:${uids[0]}`, 'not-ours', `${srcId}:${uids[2]}`, `${srcId}:${uids[2]}`, `${dstId}:${uids[2]}`, `${srcId}:${uids[3]}`]);
-        assert.deepEqual(await uidsIn(imap, SRC), [uids[2]]);
-        const inDst = await uidsIn(imap, DST);
+        assert.deepEqual(await uidsIn(direct.imap, SRC), [uids[2]]);
+        const inDst = await uidsIn(direct.imap, DST);
         assert.equal(inDst.length, 3);
         for (const a of [r[0]!, r[7]!]) assert.ok(inDst.includes(Number(a.dst!.split(':')[1])));
       });
@@ -98,16 +90,16 @@ describe('MoveItems against Dovecot, over HTTP with WBXML', { timeout: 120_000 }
 
       it('200 moves in one request: all moved, distinct DstMsgIds, in one batch (timed)', async () => {
         const BULK = `${RUN}-${v}-bulk`;
-        await imap.mailboxCreate(BULK);
+        await direct.imap.mailboxCreate(BULK);
         const items = Array.from({ length: 200 }, (_, i) => ({ content: mime(`bulk ${RUN} ${v} ${i}`) }));
-        for (const item of items) await imap.append(BULK, item.content);
+        for (const item of items) await direct.imap.append(BULK, item.content);
         const bulkId = (await folderIds(suite.gw.url, phone)).get(BULK)!;
-        const uidsBefore = await uidsIn(imap, BULK);
+        const uidsBefore = await uidsIn(direct.imap, BULK);
         const r = answers(await eas(suite.gw.url, phone, 'MoveItems', moveItems(...uidsBefore.map((u) => move(`${bulkId}:${u}`, bulkId, dstId)))));
         const ms = timing.lastHttpMs;
         assert.deepEqual(r.map((a) => a.status), uidsBefore.map(() => 3));
         assert.equal(new Set(r.map((a) => a.dst)).size, 200);
-        assert.deepEqual(await uidsIn(imap, BULK), []);
+        assert.deepEqual(await uidsIn(direct.imap, BULK), []);
         console.log(`# MoveItems of 200 messages in one request at ${version}: ${ms.toFixed(0)} ms`);
       });
 

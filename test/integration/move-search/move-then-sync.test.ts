@@ -6,28 +6,20 @@
  * INBOX is shared with other suites, so its counts are not ours to assert).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { ImapFlow } from 'imapflow';
+import { describe, it } from 'node:test';
 import { el } from '../../../codec/index.js';
 import { productionGatewaySuite } from '../../support/gateway-suite.js';
+import { imapSuite } from '../../support/imap.js';
 import { memoryLog } from '../../support/memory-log.js';
 import { collection, drain, field, sync, syncRequest } from '../sync-command/support.js';
-import { cleanUp, eas, folderIds, imapAsAlice, kids, mime, RUN, text, type Phone } from './support.js';
+import { eas, folderIds, kids, mime, RUN, text, type Phone } from './support.js';
 
 const M = 'Move';
 
 describe('MoveItems then Sync of both folders: one Delete, one Add', { timeout: 120_000 }, () => {
   const log = memoryLog('debug');
   const suite = productionGatewaySuite(log, { policy: { enforce: false } });
-  let imap: ImapFlow;
-
-  before(async () => {
-    imap = await imapAsAlice();
-  });
-  after(async () => {
-    await imap?.logout();
-    await cleanUp();
-  });
+  const direct = imapSuite(RUN);
 
   for (const version of ['12.1', '16.1']) {
     it(`at ${version}`, async () => {
@@ -35,9 +27,9 @@ describe('MoveItems then Sync of both folders: one Delete, one Add', { timeout: 
       const phone: Phone = { deviceId: `MS${v}${RUN}`, version };
       const SRC = `${RUN}-${v}-inbox`;
       const DST = `${RUN}-${v}-archive`;
-      await imap.mailboxCreate(SRC);
-      await imap.mailboxCreate(DST);
-      for (let i = 0; i < 3; i++) await imap.append(SRC, mime(`sync-move ${RUN} ${v} ${i}`));
+      await direct.imap.mailboxCreate(SRC);
+      await direct.imap.mailboxCreate(DST);
+      for (let i = 0; i < 3; i++) await direct.imap.append(SRC, mime(`sync-move ${RUN} ${v} ${i}`));
       const ids = await folderIds(suite.gw.url, phone);
       const srcId = ids.get(SRC)!;
       const dstId = ids.get(DST)!;
