@@ -159,6 +159,12 @@ export interface MailMessages {
    */
   fetchViews(box: MailboxRef, uids: readonly number[], opts?: FetchViewsOptions): Promise<Map<number, MessageView>>;
   /**
+   * Each UID's flags and keywords, from one UID FETCH (FLAGS): what a change that carries only
+   * Read/Flag/Categories needs, without the envelope and structure a view costs the server to
+   * parse for messages it has not cached. UIDs that are gone are absent.
+   */
+  fetchFlags(box: MailboxRef, uids: readonly number[]): Promise<Map<number, readonly string[]>>;
+  /**
    * The raw (still transfer-encoded) bytes of each requested section, cut at `maxBytes` with
    * `truncated` telling whether more was there; `part: ''` (WHOLE_MESSAGE) is the whole message.
    */

@@ -2,26 +2,26 @@
  * ChangeFeed over IMAP, O(changes) with CONDSTORE/QRESYNC (RFC 7162). Item ids are UIDs in
  * decimal, versions are MODSEQs; the cursor is JSON {uidValidity, highestModSeq, uidNext}.
  *
- * On the wire, per call (each on a session borrowed from the pool):
+ * On the wire, per call (on one session borrowed from the pool, preferring one that keeps the
+ * mailbox selected):
  * - every session, once: ENABLE QRESYNC (imapflow enables CONDSTORE at login; QRESYNC must
  *   be enabled outside a selected mailbox, so a mailbox left selected is UNSELECTed first).
- * - session affinity: mailboxes stay selected when a session goes back to the pool. STATUS runs
- *   on a session that does not have the mailbox selected (the pool opens or picks another; as a
- *   last resort UNSELECT): Dovecot 2.3 answers STATUS of a selected mailbox from the session's
- *   view, which keeps showing a mailbox deleted and recreated under the same name. Fetching
- *   changes prefers a session that has it selected (same UIDVALIDITY), brought up to date by NOOP.
- * - open:         STATUS box (UIDVALIDITY UIDNEXT HIGHESTMODSEQ). Asking for HIGHESTMODSEQ
- *                 turns mod-sequences on for the mailbox in Dovecot 2.3, so a freshly created
- *                 folder has one from the first call (a plain SELECT would not report it).
+ * - the mailbox's state (selection.ts mailboxStatus): on a session that keeps it selected, NOOP
+ *   (an untagged NO says the mailbox is gone: unselected) then STATUS, which Dovecot answers from
+ *   that freshly synced view in well under a millisecond; otherwise a plain STATUS, which costs
+ *   Dovecot ~100 ms at 100,000 messages once the mailbox has changed. Asking for HIGHESTMODSEQ
+ *   turns mod-sequences on for the mailbox in Dovecot 2.3, so a freshly created folder has one
+ *   from the first call (a plain SELECT would not report it).
+ * - open:         that state (UIDVALIDITY UIDNEXT HIGHESTMODSEQ).
  * - listIds:      EXAMINE box; UID SEARCH RETURN (ALL) [SINCE d]: one compact set (ESEARCH),
  *                 paged out newest UID first; without ESEARCH the plain SEARCH list.
- * - changesSince: STATUS as above. Same UIDVALIDITY, HIGHESTMODSEQ, UIDNEXT and window: done
- *                 (one command). Otherwise, on a session with the box
- *                 selected: NOOP, UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE m VANISHED), whose VANISHED
- *                 (EARLIER) -> removed and rows -> changed or new, O(changes) at any folder size;
- *                 on another session: EXAMINE box (QRESYNC (uidvalidity modseq)), the same answer in
- *                 one round trip but at a cost Dovecot pays per message of the folder (measured
- *                 120 ms at 10,000 messages). UID < old UIDNEXT -> changed, else new; with a window,
+ * - changesSince: that state. Same UIDVALIDITY, HIGHESTMODSEQ, UIDNEXT and window: done.
+ *                 Otherwise, with the box kept selected: UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE m
+ *                 VANISHED), whose VANISHED (EARLIER) -> removed and rows -> changed or new,
+ *                 O(changes) at any folder size; on a session without it: EXAMINE box (QRESYNC
+ *                 (uidvalidity modseq)), the same answer in one round trip but at a cost Dovecot
+ *                 pays per message of the folder (measured 120 ms at 10,000 messages). UID < old
+ *                 UIDNEXT -> changed, else new; with a window,
  *                 UID SEARCH UID n:* SINCE d keeps the new ones inside it; a moved window costs UID
  *                 SEARCH UID 1:n-1 SINCE old BEFORE new (or the reverse when it widened). imapflow
  *                 sends SINCE/BEFORE as YOUNGER/OLDER seconds (RFC 5032) where offered.
@@ -36,7 +36,7 @@ import type { ChangeFeed, ChangedItem, FeedChanges, FeedCursor, FeedFilter, Feed
 import { classifyImapError } from './imap-errors.js';
 import type { ImapSession } from './imap-session.js';
 import { flagDigest } from './messages/flag-digest.js';
-import { enableQresync, isSelected, unselect } from './selection.js';
+import { enableQresync, isSelected, mailboxStatus, unselect, type SelectedStatus } from './selection.js';
 import type { SessionPool } from './session-pool.js';
 
 const DEFAULT_PAGE = 500;
@@ -50,11 +50,7 @@ interface Cursor {
   readonly flags?: string;
 }
 
-interface MailboxStatus {
-  readonly uidValidity: string;
-  readonly highestModSeq: string | null;
-  readonly uidNext: number;
-}
+type MailboxStatus = SelectedStatus;
 
 export class ImapChangeFeed implements ChangeFeed {
   constructor(
@@ -64,8 +60,8 @@ export class ImapChangeFeed implements ChangeFeed {
   ) {}
 
   async open(collection: string): Promise<FeedCursor> {
-    return this.#run('STATUS', collection, 'status', async (client) => {
-      const st = await status(client, collection);
+    return this.#run('STATUS', collection, async (client) => {
+      const st = await statusOf(client, collection);
       if (st.highestModSeq !== null) return JSON.stringify({ ...st } satisfies Cursor);
       await client.mailboxOpen(collection, { readOnly: true });
       return JSON.stringify({ ...st, flags: encodeDigest(await allFlags(client)) } satisfies Cursor);
@@ -76,7 +72,7 @@ export class ImapChangeFeed implements ChangeFeed {
     const pageSize = Math.max(1, options.pageSize ?? DEFAULT_PAGE);
     // A fresh EXAMINE (never a kept selection, whose view may be of a deleted namesake): the
     // listing is O(n) anyway, and the selection it leaves serves the reads that follow.
-    const set = await this.#run('SEARCH', collection, 'status', async (client) => {
+    const set = await this.#run('SEARCH', collection, async (client) => {
       await client.mailboxOpen(collection, { readOnly: true });
       const query = filter.since ? { since: day(filter.since) } : { all: true };
       const r = await client.search(query, { uid: true, returnOptions: ['ALL'] });
@@ -97,19 +93,18 @@ export class ImapChangeFeed implements ChangeFeed {
   async changesSince(collection: string, cursorText: FeedCursor, previous: FeedFilter, filter: FeedFilter): Promise<FeedChanges | FeedReset> {
     const cursor = parseCursor(cursorText);
     if (!cursor) return { reset: 'unknown-cursor' };
-    // First the mailbox's state, from a session that does not have it selected (see status()).
-    const st = await this.#run('STATUS', collection, 'status', (client) => status(client, collection));
-    if (st.uidValidity !== cursor.uidValidity) return { reset: 'uidvalidity' };
-    if ((cursor.highestModSeq === null) !== (st.highestModSeq === null)) return { reset: 'cursor-too-old' };
-    const windowMoved = previous.since !== filter.since;
-    const unchanged = st.highestModSeq !== null && st.highestModSeq === cursor.highestModSeq && st.uidNext === cursor.uidNext;
-    if (unchanged && !windowMoved) {
-      return { changed: [], added: [], removed: [], leftWindow: [], enteredWindow: [], newCursor: cursorText };
-    }
-    // Then the changes, preferably on a session that has the mailbox selected. Changes made after
-    // the STATUS may be reported too; the cursor is the STATUS's, so they are reported again next
-    // time (a repeat, never a loss).
-    return this.#run('FETCH', collection, 'selected', async (client) => {
+    // One session for the whole answer, preferably one that keeps the mailbox selected: its
+    // refreshed view answers STATUS and the changes in well under a millisecond each at any
+    // folder size, where a STATUS from another session costs Dovecot ~100 ms at 100,000 messages.
+    return this.#run('FETCH', collection, async (client) => {
+      const st = await statusOf(client, collection);
+      if (st.uidValidity !== cursor.uidValidity) return { reset: 'uidvalidity' };
+      if ((cursor.highestModSeq === null) !== (st.highestModSeq === null)) return { reset: 'cursor-too-old' };
+      const windowMoved = previous.since !== filter.since;
+      const unchanged = st.highestModSeq !== null && st.highestModSeq === cursor.highestModSeq && st.uidNext === cursor.uidNext;
+      if (unchanged && !windowMoved) {
+        return { changed: [], added: [], removed: [], leftWindow: [], enteredWindow: [], newCursor: cursorText };
+      }
       const changed: ChangedItem[] = [];
       const removed: string[] = [];
       const fresh: number[] = [];
@@ -123,9 +118,8 @@ export class ImapChangeFeed implements ChangeFeed {
           if (e.uid >= cursor.uidNext) fresh.push(e.uid);
           else changed.push({ id: String(e.uid), version: String(e.modseq ?? '') });
         };
-        // A kept selection of this very mailbox (same UIDVALIDITY), brought up to date by NOOP.
+        // A kept selection of this very mailbox (same UIDVALIDITY), refreshed by mailboxStatus.
         const kept = isSelected(client, collection, st.uidValidity);
-        if (kept) await client.noop();
         client.on('expunge', onExpunge);
         client.on('flags', onFlags);
         try {
@@ -181,47 +175,34 @@ export class ImapChangeFeed implements ChangeFeed {
   }
 
   /**
-   * Runs `fn` on a pooled session with QRESYNC enabled. Mailboxes stay selected when a session
-   * goes back to the pool, so the next request for the same folder costs O(changes) instead of a
-   * SELECT whose cost grows with the folder. 'selected': prefer a session that has `collection`
-   * selected; 'status': avoid one (opening another session if the user may have one more), and
-   * UNSELECT it when there is no other, for STATUS answers a selected mailbox from the session's
-   * view, which keeps showing a mailbox that was deleted and recreated under the same name.
+   * Runs `fn` on a pooled session with QRESYNC enabled, preferring one that has `collection`
+   * selected. Mailboxes stay selected when a session goes back to the pool, so the next request
+   * for the same folder costs O(changes) instead of a SELECT whose cost grows with the folder.
    */
-  async #run<T>(what: string, collection: string, mode: 'status' | 'selected', fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-    const mine = (s: ImapSession): boolean => isSelected(s.client, collection);
+  async #run<T>(what: string, collection: string, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
     try {
       return await this.pool.use(this.credentials, this.signal, async (s) => {
-        if (mode === 'status' && mine(s)) await unselect(s.client);
         if (!s.client.enabled.has('QRESYNC') && s.client.capabilities.has('QRESYNC')) {
           // ENABLE is valid only in the authenticated state.
           await unselect(s.client);
           await enableQresync(s.client);
         }
         return fn(s.client);
-      }, { retryOnDeadSession: true, ...(mode === 'status' ? { avoid: mine } : { prefer: mine }) });
+      }, { retryOnDeadSession: true, prefer: (s: ImapSession) => isSelected(s.client, collection) });
     } catch (err) {
       throw classifyImapError(err, what);
     }
   }
 }
 
-/**
- * EXAMINE `path` unless the session has it selected under this UIDVALIDITY; then NOOP, which
- * brings the session's view up to date (flags, expunges, new messages) at the cost of the changes.
- */
+/** EXAMINE `path` unless the session has it selected under this UIDVALIDITY (mailboxStatus has refreshed that view). */
 async function ensureSelected(client: ImapFlow, path: string, uidValidity: string): Promise<void> {
-  if (isSelected(client, path, uidValidity)) await client.noop();
-  else await client.mailboxOpen(path, { readOnly: true });
+  if (!isSelected(client, path, uidValidity)) await client.mailboxOpen(path, { readOnly: true });
 }
 
-/** Callers run it on a session without `path` selected (#run 'status'). */
-async function status(client: ImapFlow, path: string): Promise<MailboxStatus> {
-  // Mod-sequences alone (CONDSTORE) cannot tell expunges: without QRESYNC the digest fallback is used.
-  const modseq = client.enabled.has('QRESYNC');
-  const st = await client.status(path, { uidValidity: true, uidNext: true, ...(modseq ? { highestModseq: true } : {}) });
-  if (!st || st.uidValidity === undefined || st.uidNext === undefined) throw new Error(`STATUS of ${path} failed`);
-  return { uidValidity: String(st.uidValidity), highestModSeq: st.highestModseq ? String(st.highestModseq) : null, uidNext: st.uidNext };
+/** Mod-sequences alone (CONDSTORE) cannot tell expunges: without QRESYNC the digest fallback is used. */
+function statusOf(client: ImapFlow, path: string): Promise<MailboxStatus> {
+  return mailboxStatus(client, path, { highestModSeq: client.enabled.has('QRESYNC') });
 }
 
 async function search(client: ImapFlow, query: Record<string, unknown>): Promise<number[]> {

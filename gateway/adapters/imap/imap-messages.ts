@@ -66,7 +66,7 @@ import { fetchPartInfo, readPartChunks } from './messages/part-read.js';
 import { searchMailbox } from './messages/search.js';
 import { fetchPartsGrouped, partsQuery, toFetchedParts, wantedSections, type WantedSections } from './messages/parts-fetch.js';
 import { fetchViewRows, uidSets } from './messages/view-fetch.js';
-import { isSelected, unselect } from './selection.js';
+import { isSelected, mailboxStatus, refreshSelection } from './selection.js';
 import type { SessionPool } from './session-pool.js';
 
 const SYSTEM_FLAGS = new Set(['\\SEEN', '\\ANSWERED', '\\FLAGGED', '\\DELETED', '\\DRAFT']);
@@ -82,14 +82,11 @@ export class ImapMailMessages implements MailMessages {
   ) {}
 
   async mailboxRef(path: string): Promise<MailboxRef> {
+    // A session that keeps the mailbox selected answers from its refreshed view (see mailboxStatus).
     return this.#run('STATUS', undefined, 'none', async (client) => {
-      // STATUS of a selected mailbox answers from the session's view, which keeps showing a
-      // mailbox deleted and recreated under the same name: never ask it on such a session.
-      if (isSelected(client, path)) await unselect(client);
-      const st = await client.status(path, { uidValidity: true });
-      if (!st || st.uidValidity === undefined) throw new FolderNotFoundError('STATUS: no such folder');
+      const st = await mailboxStatus(client, path, { highestModSeq: false });
       return { path, uidValidity: Number(st.uidValidity) };
-    }, path);
+    }, { prefer: path });
   }
 
   async fetchViews(box: MailboxRef, uids: readonly number[], opts: FetchViewsOptions = {}): Promise<Map<number, MessageView>> {
@@ -101,6 +98,17 @@ export class ImapMailMessages implements MailMessages {
         for (const [uid, view] of await fetchViewRows(client, set, { preview: opts.preview !== false })) views.set(uid, view);
       }
       return views;
+    });
+  }
+
+  async fetchFlags(box: MailboxRef, uids: readonly number[]): Promise<Map<number, readonly string[]>> {
+    checkUids(uids);
+    return this.#run('FETCH', box, 'read', async (client) => {
+      const out = new Map<number, readonly string[]>();
+      for (const set of uids.length ? uidSets(uids) : []) {
+        for await (const m of client.fetch(set, { uid: true, flags: true }, { uid: true })) out.set(m.uid, [...(m.flags ?? [])]);
+      }
+      return out;
     });
   }
 
@@ -321,7 +329,8 @@ export class ImapMailMessages implements MailMessages {
    * UIDVALIDITY, runs `fn`, and turns what imapflow throws into the port's errors. Reads are
    * retried once on a fresh session when a pooled one turns out dead.
    */
-  async #run<T>(what: string, box: MailboxRef | undefined, mode: 'read' | 'write' | 'none', fn: (client: ImapFlow) => Promise<T>, avoidSelected?: string): Promise<T> {
+  async #run<T>(what: string, box: MailboxRef | undefined, mode: 'read' | 'write' | 'none', fn: (client: ImapFlow) => Promise<T>, sessions: { prefer?: string; avoid?: string } = {}): Promise<T> {
+    const prefer = box?.path ?? sessions.prefer;
     try {
       return await this.pool.use(this.credentials, this.signal, async (session) => {
         const client = session.client;
@@ -329,8 +338,8 @@ export class ImapMailMessages implements MailMessages {
         return fn(client);
       }, {
         retryOnDeadSession: mode === 'read',
-        ...(box ? { prefer: (session: ImapSession) => isSelected(session.client, box.path) } : {}),
-        ...(avoidSelected !== undefined ? { avoid: (session: ImapSession) => isSelected(session.client, avoidSelected) } : {}),
+        ...(prefer !== undefined ? { prefer: (session: ImapSession) => isSelected(session.client, prefer) } : {}),
+        ...(sessions.avoid !== undefined ? { avoid: (session: ImapSession) => isSelected(session.client, sessions.avoid!) } : {}),
       });
     } catch (err) {
       if (err instanceof MailMessageError) throw err;
@@ -348,9 +357,9 @@ async function select(client: ImapFlow, box: MailboxRef, write: boolean): Promis
   // NOOP brings its view up to date (flags, expunges and deliveries by others: Dovecot answers a
   // UID FETCH or STORE of a message delivered since with nothing until then), at a cost of the
   // changes only.
-  // A view under another UIDVALIDITY may be of a deleted namesake: select again to be sure.
-  if (reuse) await client.noop();
-  const fresh = reuse && Number(current.uidValidity) === box.uidValidity;
+  // A view under another UIDVALIDITY may be of a deleted namesake: select again to be sure; a
+  // view the server reports lost (refreshSelection) is selected again too.
+  const fresh = reuse && (await refreshSelection(client)) && Number(current.uidValidity) === box.uidValidity;
   const mailbox = fresh ? current : await client.mailboxOpen(box.path, { readOnly: !write });
   const actual = mailbox.uidValidity !== undefined ? Number(mailbox.uidValidity) : undefined;
   if (actual !== box.uidValidity) throw new UidValidityChangedError(box.path, box.uidValidity, actual);

@@ -1,28 +1,25 @@
 /**
  * The server's half of a collection's answer: the planned operations as Commands elements.
  * Adds carry the whole item (views, then only the body sections the options need); Changes of
- * email carry only what IMAP can change on a message, Read, Flag and Categories (its flags and
- * keywords), from one view fetch without any body. Messages that vanished between the plan
+ * email carry only what IMAP can change on a message, Read, Flag and Categories, from one
+ * UID FETCH (FLAGS): no envelope or structure, which would cost the server a parse of every
+ * changed message it has not cached. Messages that vanished between the plan
  * and the fetch are left out of the Adds; the next round's feed reports them removed.
  */
 import type { WbxmlElement } from '../../../codec/index.js';
-import { planBodyFetch, type BodyRequest } from '../../convert/email/body-plan.js';
-import type { FetchedPart, MessageView } from '../../convert/email/message-view.js';
-import { toEmailItem } from '../../convert/email/to-email-item.js';
+import type { BodyRequest } from '../../convert/email/body-plan.js';
+import { changeableFields } from '../../convert/email/to-email-item.js';
 import { EMAIL_SCHEMA, type EmailFlag } from '../../items/email.js';
 import { toApplicationData } from '../../items/schema.js';
-import { MessageNotFoundError, type MailboxRef } from '../../ports/mail-messages.js';
+import type { MailboxRef } from '../../ports/mail-messages.js';
 import type { SyncOp } from '../../sync/collection-state.js';
 import { itemServerId } from '../../sync/server-id.js';
-import { formatFileReference } from '../email/file-reference.js';
 import { emailElements, loadEmailItems } from '../email/load-items.js';
 import type { CommandContext } from '../types.js';
 import { storedFlagsFor } from './flag-details.js';
 import { addCommand, changeCommand, deleteCommand, softDeleteCommand } from './response.js';
 
 const CHANGE_ONLY: ReadonlySet<string> = new Set(['read', 'flag', 'categories']);
-/** A Change carries no body: TruncationSize 0 plans no body fetch. */
-const NO_BODY: BodyRequest = { bodyPreferences: [{ type: 1, truncationSize: 0 }] };
 
 export interface ServerChangeInput {
   readonly ctx: CommandContext;
@@ -47,7 +44,7 @@ export async function serverCommands(input: ServerChangeInput, ops: readonly Syn
   const items = addUids.length
     ? await loadEmailItems(ctx.ports.messages, box, addUids, { version, body: input.body, collectionId, storedFlags: stored, userAddresses: [ctx.user.email] })
     : new Map();
-  const changed = changeUids.length ? await ctx.ports.messages.fetchViews(box, changeUids, { preview: false }) : new Map();
+  const changed = changeUids.length ? await ctx.ports.messages.fetchFlags(box, changeUids) : new Map<number, readonly string[]>();
 
   const out: WbxmlElement[] = [];
   for (const op of ops) {
@@ -66,33 +63,12 @@ export async function serverCommands(input: ServerChangeInput, ops: readonly Syn
         break;
       }
       case 'change': {
-        const view = changed.get(uid);
-        if (!view) break; // gone since: the next round deletes it
-        const storedFlag = stored.get(uid);
-        // Only an iCalendar reply part may still be planned (the converter reads it for the class).
-        const parts = await changeParts(input, uid, view);
-        if (!parts) break;
-        const item = toEmailItem(view, parts, {
-          version,
-          body: NO_BODY,
-          fileReference: (section) => formatFileReference(collectionId, uid, section),
-          ...(storedFlag ? { storedFlag } : {}),
-        });
-        out.push(changeCommand(serverId, toApplicationData(EMAIL_SCHEMA, item, version, { only: CHANGE_ONLY })));
+        const flags = changed.get(uid);
+        if (!flags) break; // gone since: the next round deletes it
+        out.push(changeCommand(serverId, toApplicationData(EMAIL_SCHEMA, changeableFields(flags, stored.get(uid)), version, { only: CHANGE_ONLY })));
         break;
       }
     }
   }
   return out;
-}
-
-async function changeParts(input: ServerChangeInput, uid: number, view: MessageView): Promise<FetchedPart[] | undefined> {
-  const plan = planBodyFetch(view, NO_BODY, input.ctx.protocolVersion);
-  if (plan.fetch.length === 0) return [];
-  try {
-    return await input.ctx.ports.messages.fetchParts(input.box, uid, plan.fetch);
-  } catch (err) {
-    if (err instanceof MessageNotFoundError) return undefined;
-    throw err;
-  }
 }

@@ -49,7 +49,8 @@ export function toEmailItem(view: MessageView, fetched: readonly FetchedPart[], 
   const { body, calendarText } = buildBody(view, plan, fetched);
   const cls = messageClass(view, plan.parts, calendarText);
   const flags = view.flags;
-  const has = (f: string): boolean => flags.some((x) => x.toLowerCase() === f.toLowerCase());
+  const has = hasFlag(flags);
+  const changeable = changeableFields(flags, options.storedFlag);
   const verb = options.lastVerb?.verb ?? lastVerb(flags);
   const sender = formatAddressList(view.sender);
   const from = formatAddressList(view.from);
@@ -67,13 +68,13 @@ export function toEmailItem(view: MessageView, fetched: readonly FetchedPart[], 
     displayTo: displayNames(view.to),
     threadTopic: threadTopic(view),
     importance: importance(view),
-    read: has('\\Seen'),
+    read: changeable.read,
     attachments: attachmentsOf(view, plan.parts, options),
     body,
     messageClass: cls,
     meetingRequest: plan.parts.calendar ? options.meetingRequest : undefined,
     internetCpid: '65001',
-    flag: flagOf(has('\\Flagged'), options.storedFlag),
+    flag: changeable.flag,
     contentClass: contentClass(view, cls),
     nativeBodyType: plan.parts.html ? 2 : 1,
     conversationId: conversationId(view),
@@ -82,9 +83,24 @@ export function toEmailItem(view: MessageView, fetched: readonly FetchedPart[], 
     lastVerbExecutionTime: options.lastVerb?.time,
     receivedAsBcc: receivedAsBcc(view, options.userAddresses),
     sender: sender !== undefined && sender !== from ? sender : undefined,
-    categories: categoriesOf(flags),
+    categories: changeable.categories,
     isDraft,
   };
+}
+
+const hasFlag =
+  (flags: readonly string[]) =>
+  (f: string): boolean =>
+    flags.some((x) => x.toLowerCase() === f.toLowerCase());
+
+/**
+ * What IMAP lets another client change on a message, from its flags and keywords alone: Read
+ * (\Seen), Flag (\Flagged with the details the gateway stored) and Categories (keywords). A
+ * Sync Change of an e-mail carries exactly these.
+ */
+export function changeableFields(flags: readonly string[], storedFlag: EmailFlag | undefined): Pick<EmailItem, 'read' | 'flag' | 'categories'> {
+  const has = hasFlag(flags);
+  return { read: has('\\Seen'), flag: flagOf(has('\\Flagged'), storedFlag), categories: categoriesOf(flags) };
 }
 
 /**

@@ -340,6 +340,28 @@ describe('ImapMailMessages on Dovecot', { timeout: 120_000 }, () => {
     await assert.rejects(messages.appendMessage(`${RUN}-nowhere`, draft('x')), FolderNotFoundError);
   });
 
+  test('a folder deleted and recreated while a pooled session keeps it selected: reads under the old ref fail, mailboxRef sees the new one', async () => {
+    const box = `${RUN}-again`;
+    await checker.mailboxCreate(box);
+    try {
+      const first = await checker.append(box, 'Subject: first\r\n\r\nbody\r\n');
+      const old = await messages.mailboxRef(box);
+      assert.equal((await messages.fetchViews(old, [first && first.uid ? first.uid : 1])).size, 1); // leaves the session with it selected
+      await checker.mailboxDelete(box);
+      await checker.mailboxCreate(box);
+      const second = await checker.append(box, 'Subject: second\r\n\r\nbody\r\n');
+      // Dovecot keeps serving the selected session the deleted mailbox's view (with the old
+      // UIDVALIDITY); only its answer to NOOP (an untagged NO) tells it is gone.
+      const now = await messages.mailboxRef(box);
+      assert.notEqual(now.uidValidity, old.uidValidity);
+      await assert.rejects(messages.fetchViews(old, [1]), UidValidityChangedError);
+      const views = await messages.fetchViews(now, [second && second.uid ? second.uid : 1]);
+      assert.equal([...views.values()][0]?.subject, 'second');
+    } finally {
+      await checker.mailboxDelete(box).catch(() => undefined);
+    }
+  });
+
   test('typed errors: UIDVALIDITY mismatch, missing folder, backend down', async () => {
     const stale: MailboxRef = { path: SRC, uidValidity: src.uidValidity + 1 };
     await assert.rejects(messages.fetchViews(stale, [uidOf(0)]), (e: unknown) => e instanceof UidValidityChangedError && e.expected === stale.uidValidity && e.actual === src.uidValidity);

@@ -64,6 +64,17 @@ export class FakeMessages implements MailMessages {
     return out;
   }
 
+  async fetchFlags(ref: MailboxRef, uids: readonly number[]): Promise<Map<number, readonly string[]>> {
+    this.calls.push(`FETCH FLAGS ${uids.join(',')}`);
+    const b = this.#check(ref);
+    const out = new Map<number, readonly string[]>();
+    for (const uid of uids) {
+      const m = b.msgs.get(uid);
+      if (m) out.set(uid, [...m.flags]);
+    }
+    return out;
+  }
+
   async fetchParts(): Promise<never> {
     throw new Error('not used');
   }
