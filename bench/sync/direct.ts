@@ -2,7 +2,7 @@
  * The gateway's own Sync path without HTTP and without the Sync command: what a Sync costs in
  * gateway/sync + the IMAP adapters + the item loader, in this process. Per window:
  * prepareCollectionSync (state read, change feed), loadEmailItems for the Adds (views, planned
- * partial body fetches, conversion), the views of the Changes, ApplicationData built and
+ * partial body fetches, conversion), the flags of the Changes, ApplicationData built and
  * encoded to WBXML, state committed.
  * Used to see where time goes, and as the measurement when no Sync command is at hand.
  */
@@ -56,7 +56,7 @@ export async function measureDirect(folder: string, uids: readonly number[], rou
       const items = adds.length
         ? await loadEmailItems(messages, box, adds, { version: '16.1', body: { bodyPreferences: [{ type: 2, truncationSize: TRUNCATION }] }, collectionId: '1' })
         : new Map();
-      if (changes.length) await messages.fetchViews(box, changes, { preview: false });
+      if (changes.length) await messages.fetchFlags(box, changes);
       const commands = [...items].map(([uid, item]) => el('AirSync', 'Add', [el('AirSync', 'ServerId', `1:${uid}`), el('AirSync', 'ApplicationData', emailElements(item, '16.1'))]));
       encode(el('AirSync', 'Sync', [el('AirSync', 'Collections', [el('AirSync', 'Collection', [el('AirSync', 'SyncKey', r.syncKey), el('AirSync', 'Commands', commands)])])]));
       await store.transaction((tx) => r.commit(tx));
