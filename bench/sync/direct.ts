@@ -64,7 +64,7 @@ export async function measureDirect(folder: string, uids: readonly number[], rou
     };
     const initial = await timed(async () => {
       let { key } = await turn('0');
-      if (SKIP_INITIAL) return { key: await holdEverything(store, device, key), total: uids.length, n: 0 };
+      if (SKIP_INITIAL) return { key: await holdEverything(store, device, '1', key), total: uids.length, n: 0 };
       let total = 0;
       let n = 0;
       for (let more = true; more; n++) {
@@ -103,11 +103,11 @@ export async function measureDirect(folder: string, uids: readonly number[], rou
  * (a) skipped: turns the primed state (everything pending as Adds) into one where the client
  * holds every message, as after a full initial sync, under the same key.
  */
-async function holdEverything(store: StateStore, device: DeviceKey, key: string): Promise<string> {
-  const latest = await store.getLatestSyncState(device, '1');
+export async function holdEverything(store: StateStore, device: DeviceKey, collectionId: string, key: string): Promise<string> {
+  const latest = await store.getLatestSyncState(device, collectionId);
   if (!latest || latest.syncKey !== key) throw new Error('no primed state');
   const s = decodeState(latest.snapshot);
   const snapshot = encodeState({ ...s, held: s.pending.adds, pending: emptyPending(), sent: [], moreAvailable: false });
-  await store.transaction((tx) => tx.putSyncState(device, { collectionId: '1', syncKey: key, snapshot, at: new Date() }));
+  await store.transaction((tx) => tx.putSyncState(device, { collectionId, syncKey: key, snapshot, at: new Date() }));
   return key;
 }

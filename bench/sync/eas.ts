@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { decode, el, encode, type WbxmlElement } from '../../codec/index.js';
-import type { PathResult } from './direct.js';
-import { FLAG_CHANGES, flagSome, median, TRUNCATION, timed, USER, WINDOW } from './common.js';
+import { openSqliteStateStore } from '../../gateway/adapters/state/sqlite/store.js';
+import { holdEverything, type PathResult } from './direct.js';
+import { FLAG_CHANGES, flagSome, median, SKIP_INITIAL, TRUNCATION, timed, USER, WINDOW } from './common.js';
 
 export interface EasResult extends PathResult {
   /** Peak RSS of the gateway process over the whole run, and during (a). */
@@ -53,8 +54,10 @@ function resetPeak(pid: number): void {
   }
 }
 
+const DEVICE_ID = 'BENCHSYNC0001';
+
 async function post(url: string, cmd: string, body: WbxmlElement): Promise<WbxmlElement | undefined> {
-  const q = new URLSearchParams({ Cmd: cmd, User: USER.user, DeviceId: 'BENCHSYNC0001', DeviceType: 'Bench' });
+  const q = new URLSearchParams({ Cmd: cmd, User: USER.user, DeviceId: DEVICE_ID, DeviceType: 'Bench' });
   const res = await fetch(`${url}/Microsoft-Server-ActiveSync?${q.toString()}`, {
     method: 'POST',
     headers: {
@@ -116,6 +119,16 @@ export async function measureEas(folder: string, uids: readonly number[], rounds
     resetPeak(pid);
     const initial = await timed(async () => {
       let key = (await sync(url, collectionId, '0'))!.key;
+      if (SKIP_INITIAL) {
+        // The gateway's state store is a file it shares (SQLite WAL): the parent turns the primed
+        // state into one that holds every message, as after a full initial sync.
+        const store = openSqliteStateStore({ dataDir: join(dir, 'data') });
+        try {
+          return { key: await holdEverything(store, { user: USER.user, deviceId: DEVICE_ID }, collectionId, key), total: uids.length, n: 0 };
+        } finally {
+          await store.close();
+        }
+      }
       let total = 0;
       let n = 0;
       for (let more = true; more; n++) {
@@ -152,7 +165,7 @@ export async function measureEas(folder: string, uids: readonly number[], rounds
       flagChange.push(t.ms);
     }
     return {
-      initialMs: initial.ms,
+      initialMs: SKIP_INITIAL ? NaN : initial.ms,
       messages: initial.value.total,
       rounds: initial.value.n,
       noChangeMs: median(noChange),

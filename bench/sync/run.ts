@@ -11,7 +11,7 @@
  */
 import type { ImapFlow } from 'imapflow';
 import { seedMailbox } from '../../test-fixtures/seed/index.js';
-import { benchFolder, FLAG_CHANGES, imapClient, SKIP_INITIAL, USER, WINDOW } from './common.js';
+import { benchFolder, FLAG_CHANGES, imapClient, USER, WINDOW } from './common.js';
 import { measureDirect, type PathResult } from './direct.js';
 import { measureEas, type EasResult } from './eas.js';
 import { measureFloor, type FloorResult } from './floor.js';
@@ -46,7 +46,7 @@ async function benchSize(size: number): Promise<Row> {
       // Dovecot filling its cache (BODYSTRUCTURE, ENVELOPE), and the machine's load drifts.
       const floors: FloorResult[] = [];
       if (paths.has('floor')) floors.push(await measureFloor(folder, rounds));
-      if (paths.has('eas') && !SKIP_INITIAL) row.eas = await measureEas(folder, uids, rounds);
+      if (paths.has('eas')) row.eas = await measureEas(folder, uids, rounds);
       if (paths.has('direct')) row.direct = await measureDirect(folder, uids, rounds);
       if (paths.has('floor')) floors.push(await measureFloor(folder, rounds));
       if (floors.length) {
