@@ -179,6 +179,20 @@ describe('ImapMailMessages on Dovecot', { timeout: 120_000 }, () => {
     assert.deepEqual([...views.keys()], [all[0]]);
   });
 
+  test('fetchFlags: flags and keywords of each UID in one UID FETCH, gone UIDs absent, nothing turns \\Seen', async () => {
+    const uids = [uidOf(3), uidOf(4)];
+    await messages.setFlags(src, [uids[0]!], { add: ['\\Flagged', '$Label1'] });
+    const before = await flagsOf(SRC, uids);
+    sent.length = 0;
+    const flags = await messages.fetchFlags(src, [...uids, 999_999]);
+    assert.deepEqual(sent.filter((c) => c === 'UID FETCH' || c === 'FETCH').length, 1, sent.join(' '));
+    assert.deepEqual([...flags.keys()].sort((a, b) => a - b), uids);
+    for (const uid of uids) assert.deepEqual([...flags.get(uid)!].filter((f) => f !== '\\Recent').sort(), [...before.get(uid)!].sort());
+    assert.ok(flags.get(uids[0]!)!.includes('$Label1'));
+    assert.deepEqual(await flagsOf(SRC, uids), before);
+    await messages.setFlags(src, [uids[0]!], { remove: ['\\Flagged', '$Label1'] });
+  });
+
   test('fetchParts: a body cut at 100 bytes is a partial fetch, truncated, and leaves \\Seen alone', async (t) => {
     const i = seeded.messages.findIndex((m) => m.kind === 'alternative' && !m.flags.includes('\\Seen'));
     assert.ok(i >= 0);
