@@ -31,7 +31,9 @@ const GIE = 'GetItemEstimate';
 async function startChild(): Promise<{ child: ChildProcess; url: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'easgate-bench-gw-'));
   const script = fileURLToPath(new URL('./gateway-child.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, join(dir, 'data')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_SYNC_CPU_PROF=<dir>: the gateway writes a V8 CPU profile there when it stops.
+  const prof = process.env.BENCH_SYNC_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SYNC_CPU_PROF] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', script, join(dir, 'data')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
@@ -114,6 +116,8 @@ export async function measureEas(folder: string, uids: readonly number[], rounds
     const collectionId = kid(add, 'ServerId')?.text;
     if (!collectionId) throw new Error(`FolderSync did not list ${folder}`);
     resetPeak(pid);
+    // The profile's timestamps are CLOCK_MONOTONIC microseconds, as hrtime: (a)'s span, to cut it out.
+    const aStart = process.hrtime.bigint() / 1000n;
     const initial = await timed(async () => {
       let key = (await sync(url, collectionId, '0'))!.key;
       let total = 0;
@@ -128,6 +132,7 @@ export async function measureEas(folder: string, uids: readonly number[], rounds
       return { key, total, n };
     });
     const initialPeakRssMb = rssMb(pid, 'VmHWM');
+    if (process.env.BENCH_SYNC_CPU_PROF) writeFileSync(join(process.env.BENCH_SYNC_CPU_PROF, `span-${pid}.json`), JSON.stringify({ start: Number(aStart), end: Number(process.hrtime.bigint() / 1000n) }));
     let key = initial.value.key;
     const noChange: number[] = [];
     for (let i = 0; i < rounds; i++) {
