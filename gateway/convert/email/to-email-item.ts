@@ -6,7 +6,7 @@
 import type { EmailAttachment, EmailFlag, EmailItem, EmailMeetingRequest } from '../../items/email.js';
 import type { ItemVersion } from '../../items/version.js';
 import { buildBody } from './body.js';
-import { planBodyFetch, type BodyRequest } from './body-plan.js';
+import { planBodyFetch, type BodyFetchPlan, type BodyRequest } from './body-plan.js';
 import { decodeHeaderWords } from './decode.js';
 import {
   categoriesOf,
@@ -40,12 +40,14 @@ export interface ToEmailItemOptions {
    * client still gets the invitation while MessageClass already says IPM.Schedule.Meeting.*.
    */
   readonly meetingRequest?: EmailMeetingRequest;
+  /** planBodyFetch(view, body, version) when the caller already made it (to fetch the sections). */
+  readonly plan?: BodyFetchPlan;
 }
 
 const FOLLOW_UP = 'Flag for follow up';
 
 export function toEmailItem(view: MessageView, fetched: readonly FetchedPart[], options: ToEmailItemOptions): EmailItem {
-  const plan = planBodyFetch(view, options.body, options.version);
+  const plan = options.plan ?? planBodyFetch(view, options.body, options.version);
   const { body, calendarText } = buildBody(view, plan, fetched);
   const cls = messageClass(view, plan.parts, calendarText);
   const flags = view.flags;
@@ -56,6 +58,7 @@ export function toEmailItem(view: MessageView, fetched: readonly FetchedPart[], 
   const isDraft = has('\\Draft');
   // IMAP's ENVELOPE fills Reply-To (and Sender) with From when the header is absent (RFC 3501).
   const replyTo = formatAddressList(view.replyTo);
+  const convId = conversationId(view);
   return {
     to: formatAddressList(view.to),
     cc: formatAddressList(view.cc),
@@ -76,8 +79,8 @@ export function toEmailItem(view: MessageView, fetched: readonly FetchedPart[], 
     flag: flagOf(has('\\Flagged'), options.storedFlag),
     contentClass: contentClass(view, cls),
     nativeBodyType: plan.parts.html ? 2 : 1,
-    conversationId: conversationId(view),
-    conversationIndex: conversationIndex(view),
+    conversationId: convId,
+    conversationIndex: conversationIndex(view, convId),
     lastVerbExecuted: verb,
     lastVerbExecutionTime: options.lastVerb?.time,
     receivedAsBcc: receivedAsBcc(view, options.userAddresses),
