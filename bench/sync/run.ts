@@ -26,6 +26,8 @@ interface Row {
   floor?: FloorResult;
   floorRuns?: number[];
   eas?: EasResult;
+  /** The gateway without its Sync read-ahead (BENCH_SYNC_PATHS=...,eas-noahead). */
+  easNoAhead?: EasResult;
   direct?: PathResult;
 }
 
@@ -73,6 +75,7 @@ async function benchSize(size: number): Promise<Row> {
       // Dovecot filling its cache (BODYSTRUCTURE, ENVELOPE), and the machine's load drifts.
       const floors: FloorResult[] = [];
       if (paths.has('floor')) floors.push(await measureFloor(folder, rounds));
+      if (paths.has('eas-noahead') && !SKIP_INITIAL) row.easNoAhead = await measureEas(folder, uids, rounds, { BENCH_SYNC_NO_READ_AHEAD: '1' });
       if (paths.has('eas') && !SKIP_INITIAL) row.eas = await measureEas(folder, uids, rounds);
       if (paths.has('direct')) row.direct = await measureDirect(folder, uids, rounds);
       if (paths.has('floor')) floors.push(await measureFloor(folder, rounds));
@@ -104,9 +107,9 @@ function print(r: Row): void {
   const f = r.floor;
   if (f) lines.push(`  ${'floor (imapflow)'.padEnd(22)}${fmt(f.initialMs).padEnd(22)}${fmt(f.noChangeMs).padEnd(22)}${fmt(f.flagChangeMs).padEnd(22)}-`);
   const cell = (ms: number, fl: number | undefined) => `${fmt(ms)} ${ratio(ms, fl)}`.padEnd(22);
-  if (r.eas) {
-    const p = r.eas;
-    lines.push(`  ${'gateway HTTP+WBXML'.padEnd(22)}${cell(p.initialMs, f?.initialMs)}${cell(p.noChangeMs, f?.noChangeMs)}${cell(p.flagChangeMs, f?.flagChangeMs)}${p.peakRssMb.toFixed(0)} MB (${p.initialPeakRssMb.toFixed(0)} MB in (a))`);
+  for (const [label, p] of [['gateway HTTP+WBXML', r.eas], ['  no read-ahead', r.easNoAhead]] as const) {
+    if (!p) continue;
+    lines.push(`  ${label.padEnd(22)}${cell(p.initialMs, f?.initialMs)}${cell(p.noChangeMs, f?.noChangeMs)}${cell(p.flagChangeMs, f?.flagChangeMs)}${p.peakRssMb.toFixed(0)} MB (${p.initialPeakRssMb.toFixed(0)} MB in (a))`);
   }
   if (r.direct) {
     const p = r.direct;
