@@ -10,6 +10,7 @@
  *   fetchParts: UID FETCH <uid> (UID BODY.PEEK[<part>]<0.N+1> ...), one round trip for all parts,
  *   one byte more than asked so `truncated` is known without the structure; fetchPartsMany: the
  *   same for many messages, one UID FETCH per group asking for the same sections (parts-fetch.ts);
+ *   fetchFlags: UID FETCH <set> (UID FLAGS);
  *   fetchRawParts: UID FETCH <uid> (UID BODY.PEEK[<part>.MIME] BODY.PEEK[<part>] ...);
  *   streamPart: imapflow download(): UID FETCH <uid> (BODY.PEEK[<part>]<k.65536>) per 64 KiB chunk,
  *   decoded (base64/QP) on the way, pulled as the reader reads;
@@ -130,6 +131,21 @@ export class ImapMailMessages implements MailMessages {
       const out = await fetchPartsGrouped(client, sections);
       // A message that asked for nothing has nothing to miss, gone or not.
       for (const uid of empty) out.set(uid, []);
+      return out;
+    });
+  }
+
+  async fetchFlags(box: MailboxRef, uids: readonly number[]): Promise<Map<number, string[]>> {
+    checkUids(uids);
+    const out = new Map<number, string[]>();
+    if (uids.length === 0) return out;
+    const wanted = new Set(uids);
+    return this.#run('FETCH', box, 'read', async (client) => {
+      for (const set of uidSets(uids)) {
+        for await (const msg of client.fetch(set, { uid: true, flags: true }, { uid: true })) {
+          if (wanted.has(msg.uid) && msg.flags) out.set(msg.uid, withoutRecent(msg.flags));
+        }
+      }
       return out;
     });
   }
