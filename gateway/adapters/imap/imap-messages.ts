@@ -66,7 +66,7 @@ import { flagDigest } from './messages/flag-digest.js';
 import { fetchPartInfo, readPartChunks } from './messages/part-read.js';
 import { searchMailbox } from './messages/search.js';
 import { fetchPartsGrouped, partsQuery, toFetchedParts, wantedSections, type WantedSections } from './messages/parts-fetch.js';
-import { fetchViewRows, uidSets } from './messages/view-fetch.js';
+import { fetchFlagRows, fetchViewRows, uidSets } from './messages/view-fetch.js';
 import { isSelected, unselect } from './selection.js';
 import type { SessionPool } from './session-pool.js';
 
@@ -141,11 +141,7 @@ export class ImapMailMessages implements MailMessages {
     if (uids.length === 0) return out;
     const wanted = new Set(uids);
     return this.#run('FETCH', box, 'read', async (client) => {
-      for (const set of uidSets(uids)) {
-        for await (const msg of client.fetch(set, { uid: true, flags: true }, { uid: true })) {
-          if (wanted.has(msg.uid) && msg.flags) out.set(msg.uid, withoutRecent(msg.flags));
-        }
-      }
+      for (const set of uidSets(uids)) await fetchFlagRows(client, set, out, wanted);
       return out;
     });
   }
