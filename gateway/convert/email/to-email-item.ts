@@ -19,7 +19,7 @@ import {
   threadTopic,
 } from './envelope.js';
 import { contentClass, messageClass } from './message-class.js';
-import type { FetchedPart, MessageView } from './message-view.js';
+import type { FetchedPart, MailAddress, MessageView } from './message-view.js';
 import { decodedSize, findAttachments, type AttachmentPart } from './structure.js';
 
 export interface ToEmailItemOptions {
@@ -118,9 +118,9 @@ function attachmentsOf(view: MessageView, parts: ReturnType<typeof planBodyFetch
 
 function receivedAsBcc(view: MessageView, own: readonly string[] | undefined): boolean | undefined {
   if (!own || own.length === 0 || (view.to === undefined && view.cc === undefined)) return undefined;
-  const mine = new Set(own.map((a) => a.toLowerCase()));
-  const visible = [...(view.to ?? []), ...(view.cc ?? [])].some((a) => a.address !== undefined && mine.has(a.address.toLowerCase()));
-  return !visible;
+  const mine = (list: readonly MailAddress[] | undefined): boolean =>
+    (list ?? []).some((a) => a.address !== undefined && own.some((o) => o.toLowerCase() === a.address!.toLowerCase()));
+  return !(mine(view.to) || mine(view.cc));
 }
 
 /**
