@@ -30,12 +30,12 @@ const AS = 'AirSync';
 const B = 'AirSyncBase';
 const GIE = 'GetItemEstimate';
 
-async function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; dir: string }> {
+async function startChild(): Promise<{ child: ChildProcess; url: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'easgate-bench-gw-'));
   const script = fileURLToPath(new URL('./gateway-child.ts', import.meta.url));
   // BENCH_SYNC_CPU_PROF=<dir>: the gateway writes a V8 CPU profile there when it stops.
   const prof = process.env.BENCH_SYNC_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SYNC_CPU_PROF] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', script, join(dir, 'data')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', script, join(dir, 'data')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
@@ -114,8 +114,8 @@ async function estimate(url: string, collectionId: string, key: string): Promise
   return Number(kid(kid(r, 'Collection'), 'Estimate')?.text);
 }
 
-export async function measureEas(folder: string, uids: readonly number[], rounds: number, env: Record<string, string> = {}): Promise<EasResult> {
-  const { child, url, dir } = await startChild(env);
+export async function measureEas(folder: string, uids: readonly number[], rounds: number): Promise<EasResult> {
+  const { child, url, dir } = await startChild();
   const pid = child.pid!;
   try {
     const FH = 'FolderHierarchy';

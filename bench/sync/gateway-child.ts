@@ -3,13 +3,9 @@
  * registry and adapters (startGateway), provisioning off, on an ephemeral loopback port. Prints
  * one JSON line {"url": ...} when listening; stops on SIGTERM.
  */
-import { ImapMailMessages } from '../../gateway/adapters/imap/imap-messages.js';
 import { configSchema } from '../../gateway/config/schema.js';
 import { startGateway } from '../../gateway/main.js';
 import { IMAP_HOST, IMAP_PORT } from './common.js';
-
-// BENCH_SYNC_NO_READ_AHEAD=1: the Sync read-ahead off (it needs fetchFlags), to compare in one run.
-if (process.env.BENCH_SYNC_NO_READ_AHEAD === '1') delete (ImapMailMessages.prototype as Partial<ImapMailMessages>).fetchFlags;
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: gateway-child.ts <dataDir>');

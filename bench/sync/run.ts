@@ -26,8 +26,6 @@ interface Row {
   floor?: FloorResult;
   floorRuns?: number[];
   eas?: EasResult;
-  /** The gateway without its Sync read-ahead (BENCH_SYNC_PATHS=...,eas-noahead). */
-  easNoAhead?: EasResult;
   direct?: PathResult;
 }
 
@@ -75,12 +73,7 @@ async function benchSize(size: number): Promise<Row> {
       // Dovecot filling its cache (BODYSTRUCTURE, ENVELOPE), and the machine's load drifts.
       const floors: FloorResult[] = [];
       if (paths.has('floor')) floors.push(await measureFloor(folder, rounds));
-      // In the order given, so an A/B of the read-ahead can be run both ways round.
-      for (const path of paths) {
-        if (SKIP_INITIAL) break;
-        if (path === 'eas-noahead') row.easNoAhead = await measureEas(folder, uids, rounds, { BENCH_SYNC_NO_READ_AHEAD: '1' });
-        if (path === 'eas') row.eas = await measureEas(folder, uids, rounds);
-      }
+      if (paths.has('eas') && !SKIP_INITIAL) row.eas = await measureEas(folder, uids, rounds);
       if (paths.has('direct')) row.direct = await measureDirect(folder, uids, rounds);
       if (paths.has('floor')) floors.push(await measureFloor(folder, rounds));
       if (floors.length) {
@@ -111,9 +104,9 @@ function print(r: Row): void {
   const f = r.floor;
   if (f) lines.push(`  ${'floor (imapflow)'.padEnd(22)}${fmt(f.initialMs).padEnd(22)}${fmt(f.noChangeMs).padEnd(22)}${fmt(f.flagChangeMs).padEnd(22)}-`);
   const cell = (ms: number, fl: number | undefined) => `${fmt(ms)} ${ratio(ms, fl)}`.padEnd(22);
-  for (const [label, p] of [['gateway HTTP+WBXML', r.eas], ['  no read-ahead', r.easNoAhead]] as const) {
-    if (!p) continue;
-    lines.push(`  ${label.padEnd(22)}${cell(p.initialMs, f?.initialMs)}${cell(p.noChangeMs, f?.noChangeMs)}${cell(p.flagChangeMs, f?.flagChangeMs)}${p.peakRssMb.toFixed(0)} MB (${p.initialPeakRssMb.toFixed(0)} MB in (a)); CPU in (a) ${p.initialCpuS.toFixed(2)} s`);
+  if (r.eas) {
+    const p = r.eas;
+    lines.push(`  ${'gateway HTTP+WBXML'.padEnd(22)}${cell(p.initialMs, f?.initialMs)}${cell(p.noChangeMs, f?.noChangeMs)}${cell(p.flagChangeMs, f?.flagChangeMs)}${p.peakRssMb.toFixed(0)} MB (${p.initialPeakRssMb.toFixed(0)} MB in (a)); CPU in (a) ${p.initialCpuS.toFixed(2)} s`);
   }
   if (r.direct) {
     const p = r.direct;

@@ -171,12 +171,6 @@ export interface MailMessages {
    */
   fetchPartsMany?(box: MailboxRef, wanted: readonly PartsRequest[]): Promise<Map<number, FetchedPart[]>>;
   /**
-   * The current flags of each UID (without \Recent), from one UID FETCH (FLAGS): what a view
-   * fetched earlier needs to be current again, everything else of a message being immutable.
-   * UIDs that are gone are absent. Optional: without it nothing is read ahead.
-   */
-  fetchFlags?(box: MailboxRef, uids: readonly number[]): Promise<Map<number, string[]>>;
-  /**
    * One part, streamed from the server in chunks while the caller reads (attachments of any
    * size). The session stays lent to the stream until it ends, fails or is destroyed: read it
    * to the end or destroy it.

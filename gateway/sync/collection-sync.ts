@@ -16,7 +16,7 @@
 import { isFeedReset, type ChangeFeed, type FeedChanges, type FeedReset } from '../ports/change-feed.js';
 import type { DeviceKey, StateStoreOps } from '../ports/state-store.js';
 import { encodeState, type CollectionState, type SyncOp } from './collection-state.js';
-import { IdSetBuilder, type IdSet } from './id-set.js';
+import { IdSetBuilder } from './id-set.js';
 import { effectiveWindowSize, plan, primeState, type ClientApplied } from './planner.js';
 import { firstSyncKey, nextSyncKey, parseSyncKey } from './sync-key.js';
 import { readHeldState } from './held-state.js';
@@ -49,12 +49,6 @@ export interface OkTurn {
   readonly retry: boolean;
   /** Nothing to send and the client keeps its key (only when asked for with keepKeyWhenIdle). */
   readonly idle: boolean;
-  /**
-   * The ids the next turn will most likely add (the newest pending Adds, one window of them) when
-   * MoreAvailable is set, else none: what the command may fetch ahead while the client reads this
-   * answer. A guess: server changes and the next request's WindowSize decide what it really sends.
-   */
-  readonly upcoming: readonly string[];
   /** Writes the new state (and the ClientId -> ServerId map of this response's Adds). Run inside a transaction. */
   commit(tx: StateStoreOps, clientIds?: ReadonlyMap<string, string>): Promise<void>;
 }
@@ -193,7 +187,6 @@ function ok(
     moreAvailable: state.moreAvailable,
     retry,
     idle,
-    upcoming: state.moreAvailable ? newest(state.pending.adds, effectiveWindowSize(req.windowSize)) : [],
     async commit(tx, clientIds) {
       if (before) await before(tx);
       else {
@@ -212,13 +205,4 @@ function ok(
       });
     },
   };
-}
-
-function newest(ids: IdSet, count: number): string[] {
-  const out: string[] = [];
-  for (const id of ids.descending()) {
-    if (out.length >= count) break;
-    out.push(id);
-  }
-  return out;
 }

@@ -10,7 +10,6 @@
  *   fetchParts: UID FETCH <uid> (UID BODY.PEEK[<part>]<0.N+1> ...), one round trip for all parts,
  *   one byte more than asked so `truncated` is known without the structure; fetchPartsMany: the
  *   same for many messages, one UID FETCH per group asking for the same sections (parts-fetch.ts);
- *   fetchFlags: UID FETCH <set> (UID FLAGS);
  *   fetchRawParts: UID FETCH <uid> (UID BODY.PEEK[<part>.MIME] BODY.PEEK[<part>] ...);
  *   streamPart: imapflow download(): UID FETCH <uid> (BODY.PEEK[<part>]<k.65536>) per 64 KiB chunk,
  *   decoded (base64/QP) on the way, pulled as the reader reads;
@@ -66,7 +65,7 @@ import { flagDigest } from './messages/flag-digest.js';
 import { fetchPartInfo, readPartChunks } from './messages/part-read.js';
 import { searchMailbox } from './messages/search.js';
 import { fetchPartsGrouped, partsQuery, toFetchedParts, wantedSections, type WantedSections } from './messages/parts-fetch.js';
-import { fetchFlagRows, fetchViewRows, uidSets } from './messages/view-fetch.js';
+import { fetchViewRows, uidSets } from './messages/view-fetch.js';
 import { isSelected, unselect } from './selection.js';
 import type { SessionPool } from './session-pool.js';
 
@@ -131,17 +130,6 @@ export class ImapMailMessages implements MailMessages {
       const out = await fetchPartsGrouped(client, sections);
       // A message that asked for nothing has nothing to miss, gone or not.
       for (const uid of empty) out.set(uid, []);
-      return out;
-    });
-  }
-
-  async fetchFlags(box: MailboxRef, uids: readonly number[]): Promise<Map<number, string[]>> {
-    checkUids(uids);
-    const out = new Map<number, string[]>();
-    if (uids.length === 0) return out;
-    const wanted = new Set(uids);
-    return this.#run('FETCH', box, 'read', async (client) => {
-      for (const set of uidSets(uids)) await fetchFlagRows(client, set, out, wanted);
       return out;
     });
   }

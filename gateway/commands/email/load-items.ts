@@ -2,9 +2,8 @@
  * Email items for a set of UIDs in one mailbox, as Sync (Add, Change, Fetch), ItemOperations
  * Fetch and Search answer them: one UID FETCH for the views, then only the sections each body
  * plan needs (partial BODY.PEEK, never \Seen), batched so messages asking for the same sections
- * share one fetch, then the converter. Messages that are gone are absent from the answer; the
- * caller decides what that means for its command. Sync's read-ahead (sync/read-ahead.ts) fetches
- * the sources of its next window early and only their flags when it serves them.
+ * share one fetch, then the converter. Messages that are
+ * gone are absent from the answer; the caller decides what that means for its command.
  */
 import type { WbxmlElement } from '../../../codec/index.js';
 import type { BodyFetchPlan, BodyRequest, FetchRequest } from '../../convert/email/body-plan.js';
@@ -33,71 +32,32 @@ export interface LoadEmailOptions {
 /** Per-message body fetches in flight at once (ports without fetchPartsMany): enough to hide round trips, few enough to leave the user's other pooled sessions free. */
 const PARALLEL_BODY_FETCHES = 3;
 
-/**
- * What the items of a set of UIDs are made of, as fetched: views, body plans and the planned
- * sections. A UID with a view but no parts went away between the two fetches. Everything here
- * but the views' flags is immutable for a (mailbox, UIDVALIDITY, UID), so sources fetched ahead
- * of time stay good once their flags are read again (fetchFlags).
- */
-export interface EmailSources {
-  readonly views: ReadonlyMap<number, MessageView>;
-  readonly plans: ReadonlyMap<number, BodyFetchPlan>;
-  readonly parts: ReadonlyMap<number, readonly FetchedPart[]>;
-}
-
 export async function loadEmailItems(messages: MailMessages, box: MailboxRef, uids: readonly number[], opts: LoadEmailOptions): Promise<Map<number, EmailItem>> {
-  return itemsFromSources(await fetchEmailSources(messages, box, uids, opts), uids, opts);
-}
-
-/**
- * The items from sources fetched ahead (`readAhead`, which must hold every UID) with their flags
- * read now, or else fetched now.
- */
-export async function loadEmailItemsFrom(messages: MailMessages, box: MailboxRef, uids: readonly number[], opts: LoadEmailOptions, readAhead: EmailSources | undefined): Promise<Map<number, EmailItem>> {
-  if (!readAhead || !messages.fetchFlags || !uids.every((uid) => readAhead.parts.has(uid))) return loadEmailItems(messages, box, uids, opts);
-  return itemsFromSources(readAhead, uids, opts, await messages.fetchFlags(box, uids));
-}
-
-export async function fetchEmailSources(messages: MailMessages, box: MailboxRef, uids: readonly number[], opts: LoadEmailOptions): Promise<EmailSources> {
   const views = await messages.fetchViews(box, uids, { preview: opts.preview ?? wantsPreview(opts.body) });
+  const items = new Map<number, EmailItem>();
   const present = uids.filter((uid) => views.has(uid));
   const plans = new Map(present.map((uid) => [uid, planBodyFetch(views.get(uid)!, opts.body, opts.version)]));
-  const parts = new Map<number, readonly FetchedPart[]>();
-  const none = present.filter((uid) => plans.get(uid)!.fetch.length === 0);
-  for (const uid of none) parts.set(uid, []);
   if (messages.fetchPartsMany) {
     // Batched: messages asking for the same sections share one UID FETCH.
     const wanted = present.filter((uid) => plans.get(uid)!.fetch.length > 0).map((uid) => ({ uid, requests: plans.get(uid)!.fetch }));
-    const got = wanted.length ? await messages.fetchPartsMany(box, wanted) : new Map<number, FetchedPart[]>();
-    for (const { uid } of wanted) {
-      const fetched = got.get(uid);
-      if (fetched) parts.set(uid, fetched);
+    const parts = wanted.length ? await messages.fetchPartsMany(box, wanted) : new Map<number, FetchedPart[]>();
+    for (const uid of present) {
+      const plan = plans.get(uid)!;
+      const fetched = plan.fetch.length === 0 ? [] : parts.get(uid);
+      // Absent: the message went away between the view and the body fetch.
+      if (fetched) items.set(uid, toItem(uid, views.get(uid)!, plan, fetched, opts));
     }
-    return { views, plans, parts };
+    return items;
   }
-  const queue = present.filter((uid) => plans.get(uid)!.fetch.length > 0);
+  const queue = [...present];
   const worker = async (): Promise<void> => {
     for (let uid = queue.shift(); uid !== undefined; uid = queue.shift()) {
-      const fetched = await fetchBodyParts(messages, box, uid, plans.get(uid)!.fetch);
-      if (fetched) parts.set(uid, fetched);
+      const plan = plans.get(uid)!;
+      const fetched = await fetchBodyParts(messages, box, uid, plan.fetch);
+      if (fetched) items.set(uid, toItem(uid, views.get(uid)!, plan, fetched, opts));
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_BODY_FETCHES, queue.length) }, worker));
-  return { views, plans, parts };
-}
-
-/** Items for `uids` (absent: gone); `flags`, when given, replace the views' flags and tell which UIDs are still there. */
-export function itemsFromSources(sources: EmailSources, uids: readonly number[], opts: LoadEmailOptions, flags?: ReadonlyMap<number, string[]>): Map<number, EmailItem> {
-  const items = new Map<number, EmailItem>();
-  for (const uid of uids) {
-    const view = sources.views.get(uid);
-    const fetched = sources.parts.get(uid);
-    // Absent: the message went away between the view and the body fetch (or since the read-ahead).
-    if (!view || !fetched) continue;
-    const current = flags ? flags.get(uid) : view.flags;
-    if (!current) continue;
-    items.set(uid, toItem(uid, current === view.flags ? view : { ...view, flags: current }, sources.plans.get(uid)!, fetched, opts));
-  }
   return items;
 }
 

@@ -136,7 +136,7 @@ async function run(env: CollectionEnv, collection: MailCollection, req: SyncColl
 
   const quiet = req.commands.length === 0 && req.fetches.length === 0;
   const turn = start.finish(client?.applied, { keepKeyWhenIdle: quiet });
-  const commands = box && turn.ops.length ? await serverCommands({ ctx, collectionId: req.collectionId, box, body: env.body, upcoming: turn.upcoming }, turn.ops) : [];
+  const commands = box && turn.ops.length ? await serverCommands({ ctx, collectionId: req.collectionId, box, body: env.body }, turn.ops) : [];
   const fetched = box && req.fetches.length ? await fetchItems(ctx, req.collectionId, box, env.body, req.fetches) : [];
   const responses = [...(client?.responses ?? []), ...fetched];
   const clientIds = client?.clientIds;

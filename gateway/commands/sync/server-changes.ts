@@ -15,10 +15,9 @@ import { MessageNotFoundError, type MailboxRef } from '../../ports/mail-messages
 import type { SyncOp } from '../../sync/collection-state.js';
 import { itemServerId } from '../../sync/server-id.js';
 import { formatFileReference } from '../email/file-reference.js';
-import { emailElements, loadEmailItemsFrom, type LoadEmailOptions } from '../email/load-items.js';
+import { emailElements, loadEmailItems } from '../email/load-items.js';
 import type { CommandContext } from '../types.js';
 import { storedFlagsFor } from './flag-details.js';
-import { syncReadAhead, type ReadAheadScope } from './read-ahead.js';
 import { addCommand, changeCommand, deleteCommand, softDeleteCommand } from './response.js';
 
 const CHANGE_ONLY: ReadonlySet<string> = new Set(['read', 'flag', 'categories']);
@@ -30,8 +29,6 @@ export interface ServerChangeInput {
   readonly collectionId: string;
   readonly box: MailboxRef;
   readonly body: BodyRequest;
-  /** Ids the next Sync will likely add (OkTurn.upcoming): read ahead while the client reads this answer. */
-  readonly upcoming?: readonly string[];
 }
 
 /** Numeric UIDs of the ops' ids (our feed's ids are always UIDs). */
@@ -47,13 +44,9 @@ export async function serverCommands(input: ServerChangeInput, ops: readonly Syn
   const flagUids = [...addUids, ...changeUids];
   const stored: Map<number, EmailFlag> = flagUids.length ? await storedFlagsFor(ctx, box, flagUids) : new Map();
 
-  const load: LoadEmailOptions = { version, body: input.body, collectionId, storedFlags: stored, userAddresses: [ctx.user.email] };
-  const scope: ReadAheadScope = { user: ctx.user.login, deviceId: ctx.device.id, collectionId, box, version, body: input.body };
-  const ahead = addUids.length ? await syncReadAhead.take(scope, addUids) : undefined;
-  // Started before this window's own reads, on another session: its round trips overlap ours.
-  const upcoming = (input.upcoming ?? []).map(Number).filter((uid) => Number.isInteger(uid) && uid > 0);
-  if (upcoming.length) syncReadAhead.start(scope, ctx.ports.messages, upcoming, { version, body: input.body, collectionId });
-  const items = addUids.length ? await loadEmailItemsFrom(ctx.ports.messages, box, addUids, load, ahead) : new Map();
+  const items = addUids.length
+    ? await loadEmailItems(ctx.ports.messages, box, addUids, { version, body: input.body, collectionId, storedFlags: stored, userAddresses: [ctx.user.email] })
+    : new Map();
   const changed = changeUids.length ? await ctx.ports.messages.fetchViews(box, changeUids, { preview: false }) : new Map();
 
   const out: WbxmlElement[] = [];

@@ -126,19 +126,3 @@ export async function fetchViewRows(client: ImapFlow, set: string, opts: { previ
   res.next();
   return views;
 }
-
-/** UID FETCH <set> (UID FLAGS) on the raw queue: each UID's flags, \Recent left out. */
-export async function fetchFlagRows(client: ImapFlow, set: string, into: Map<number, string[]>, wanted: ReadonlySet<number>): Promise<void> {
-  const res = await rawExec(client).exec('UID FETCH', [{ type: 'SEQUENCE', value: set }, [atom('UID'), atom('FLAGS')]], {
-    untagged: {
-      FETCH: async (u) => {
-        const list = u.attributes?.[1];
-        if (!Array.isArray(list)) return;
-        const { uid, row } = parseViewRow(list);
-        if (uid === undefined || !wanted.has(uid) || !row.flags) return;
-        into.set(uid, [...row.flags].filter((f) => f.toLowerCase() !== '\\recent'));
-      },
-    },
-  });
-  res.next();
-}

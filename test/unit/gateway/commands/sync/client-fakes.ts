@@ -68,17 +68,6 @@ export class FakeMessages implements MailMessages {
     throw new Error('not used');
   }
 
-  async fetchFlags(ref: MailboxRef, uids: readonly number[]): Promise<Map<number, string[]>> {
-    this.calls.push(`FLAGS ${uids.join(',')}`);
-    const b = this.#check(ref);
-    const out = new Map<number, string[]>();
-    for (const uid of uids) {
-      const m = b.msgs.get(uid);
-      if (m) out.set(uid, [...m.flags]);
-    }
-    return out;
-  }
-
   async streamPart(): Promise<PartStream> {
     throw new Error('not used');
   }
