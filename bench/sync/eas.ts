@@ -20,6 +20,8 @@ export interface EasResult extends PathResult {
   /** Peak RSS of the gateway process over the whole run, and during (a). */
   peakRssMb: number;
   initialPeakRssMb: number;
+  /** CPU seconds (user + system) the gateway process spent in (a): what the load on the machine inflates least. */
+  initialCpuS: number;
   /** GetItemEstimate after the 10 flag changes (median) and what it answered. */
   estimateMs: number;
   estimates: number[];
@@ -32,7 +34,9 @@ const GIE = 'GetItemEstimate';
 async function startChild(): Promise<{ child: ChildProcess; url: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'easgate-bench-gw-'));
   const script = fileURLToPath(new URL('./gateway-child.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, join(dir, 'data')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_SYNC_CPU_PROF=<dir>: the gateway writes a V8 CPU profile there when it stops.
+  const prof = process.env.BENCH_SYNC_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SYNC_CPU_PROF] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', script, join(dir, 'data')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
@@ -44,6 +48,12 @@ async function startChild(): Promise<{ child: ChildProcess; url: string; dir: st
 function rssMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function cpuSeconds(pid: number): number {
+  // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks (100 per second on Linux).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function resetPeak(pid: number): void {
@@ -117,6 +127,9 @@ export async function measureEas(folder: string, uids: readonly number[], rounds
     const collectionId = kid(add, 'ServerId')?.text;
     if (!collectionId) throw new Error(`FolderSync did not list ${folder}`);
     resetPeak(pid);
+    // The profile's timestamps are CLOCK_MONOTONIC microseconds, as hrtime: (a)'s span, to cut it out.
+    const aStart = process.hrtime.bigint() / 1000n;
+    const cpu0 = cpuSeconds(pid);
     const initial = await timed(async () => {
       let key = (await sync(url, collectionId, '0'))!.key;
       if (SKIP_INITIAL) {
@@ -141,6 +154,8 @@ export async function measureEas(folder: string, uids: readonly number[], rounds
       return { key, total, n };
     });
     const initialPeakRssMb = rssMb(pid, 'VmHWM');
+    const initialCpuS = cpuSeconds(pid) - cpu0;
+    if (process.env.BENCH_SYNC_CPU_PROF) writeFileSync(join(process.env.BENCH_SYNC_CPU_PROF, `span-${pid}.json`), JSON.stringify({ start: Number(aStart), end: Number(process.hrtime.bigint() / 1000n) }));
     let key = initial.value.key;
     const noChange: number[] = [];
     for (let i = 0; i < rounds; i++) {
@@ -173,6 +188,7 @@ export async function measureEas(folder: string, uids: readonly number[], rounds
       changesSeen,
       peakRssMb: rssMb(pid, 'VmHWM'),
       initialPeakRssMb,
+      initialCpuS,
       estimateMs: median(estimateMs),
       estimates,
     };

@@ -32,15 +32,42 @@ interface Row {
 const fmt = (ms: number | undefined): string => (ms === undefined || Number.isNaN(ms) ? 'n/a' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 const ratio = (x: number | undefined, floor: number | undefined): string => (x === undefined || !floor ? '' : `${(x / floor).toFixed(2)}x`);
 
+/**
+ * BENCH_SYNC_KEEP=<name>: seed the folder <name>-<size> once and keep it between runs (it is
+ * reused as is when it already holds `size` messages), so iterations skip the seeding. What is
+ * measured is the same; only the first run after seeding pays for Dovecot filling its cache.
+ */
+const keep = process.env.BENCH_SYNC_KEEP;
+
+async function seeded(folder: string, size: number): Promise<{ uids: number[]; ms: number }> {
+  if (keep) {
+    const existing = await withImap(async (c) => {
+      const st = await c.status(folder, { messages: true }).catch(() => undefined);
+      if (!st || st.messages !== size) return undefined;
+      const lock = await c.getMailboxLock(folder, { readOnly: true });
+      try {
+        return ((await c.search({ all: true }, { uid: true })) || []) as number[];
+      } finally {
+        lock.release();
+      }
+    });
+    if (existing) {
+      console.log(`reusing ${folder} (${size} messages)`);
+      return { uids: existing, ms: 0 };
+    }
+  }
+  await withImap((c) => c.mailboxDelete(folder).catch(() => undefined));
+  process.stdout.write(`seeding ${size} messages into ${folder} ... `);
+  const r = await seedMailbox({ user: USER.user, password: USER.password, mailbox: folder, count: size, seed: 7 });
+  process.stdout.write(`${(r.elapsedMs / 1000).toFixed(1)} s\n`);
+  return { uids: r.messages.map((m) => m.uid!).filter(Boolean), ms: r.elapsedMs };
+}
+
 async function benchSize(size: number): Promise<Row> {
-  const folder = benchFolder(size);
+  const folder = keep ? `${keep}-${size}` : benchFolder(size);
   try {
-    await withImap((c) => c.mailboxDelete(folder).catch(() => undefined));
-    process.stdout.write(`seeding ${size} messages into ${folder} ... `);
-    const seeded = await seedMailbox({ user: USER.user, password: USER.password, mailbox: folder, count: size, seed: 7 });
-    process.stdout.write(`${(seeded.elapsedMs / 1000).toFixed(1)} s\n`);
-    const uids = seeded.messages.map((m) => m.uid!).filter(Boolean);
-    const row: Row = { size, seedMs: seeded.elapsedMs };
+    const { uids, ms } = await seeded(folder, size);
+    const row: Row = { size, seedMs: ms };
     {
       // The floor runs before and after the gateway, and the faster run counts: the first pays for
       // Dovecot filling its cache (BODYSTRUCTURE, ENVELOPE), and the machine's load drifts.
@@ -58,7 +85,7 @@ async function benchSize(size: number): Promise<Row> {
     print(row);
     return row;
   } finally {
-    await withImap((c) => c.mailboxDelete(folder).catch(() => undefined));
+    if (!keep) await withImap((c) => c.mailboxDelete(folder).catch(() => undefined));
   }
 }
 
@@ -79,7 +106,7 @@ function print(r: Row): void {
   const cell = (ms: number, fl: number | undefined) => `${fmt(ms)} ${ratio(ms, fl)}`.padEnd(22);
   if (r.eas) {
     const p = r.eas;
-    lines.push(`  ${'gateway HTTP+WBXML'.padEnd(22)}${cell(p.initialMs, f?.initialMs)}${cell(p.noChangeMs, f?.noChangeMs)}${cell(p.flagChangeMs, f?.flagChangeMs)}${p.peakRssMb.toFixed(0)} MB (${p.initialPeakRssMb.toFixed(0)} MB in (a))`);
+    lines.push(`  ${'gateway HTTP+WBXML'.padEnd(22)}${cell(p.initialMs, f?.initialMs)}${cell(p.noChangeMs, f?.noChangeMs)}${cell(p.flagChangeMs, f?.flagChangeMs)}${p.peakRssMb.toFixed(0)} MB (${p.initialPeakRssMb.toFixed(0)} MB in (a)); CPU in (a) ${p.initialCpuS.toFixed(2)} s`);
   }
   if (r.direct) {
     const p = r.direct;

@@ -6,7 +6,7 @@
  * gone are absent from the answer; the caller decides what that means for its command.
  */
 import type { WbxmlElement } from '../../../codec/index.js';
-import type { BodyRequest, FetchRequest } from '../../convert/email/body-plan.js';
+import type { BodyFetchPlan, BodyRequest, FetchRequest } from '../../convert/email/body-plan.js';
 import { planBodyFetch } from '../../convert/email/body-plan.js';
 import type { FetchedPart, MessageView } from '../../convert/email/message-view.js';
 import { toEmailItem } from '../../convert/email/to-email-item.js';
@@ -36,23 +36,25 @@ export async function loadEmailItems(messages: MailMessages, box: MailboxRef, ui
   const views = await messages.fetchViews(box, uids, { preview: opts.preview ?? wantsPreview(opts.body) });
   const items = new Map<number, EmailItem>();
   const present = uids.filter((uid) => views.has(uid));
-  const plans = new Map(present.map((uid) => [uid, planBodyFetch(views.get(uid)!, opts.body, opts.version).fetch]));
+  const plans = new Map(present.map((uid) => [uid, planBodyFetch(views.get(uid)!, opts.body, opts.version)]));
   if (messages.fetchPartsMany) {
     // Batched: messages asking for the same sections share one UID FETCH.
-    const wanted = present.filter((uid) => plans.get(uid)!.length > 0).map((uid) => ({ uid, requests: plans.get(uid)! }));
+    const wanted = present.filter((uid) => plans.get(uid)!.fetch.length > 0).map((uid) => ({ uid, requests: plans.get(uid)!.fetch }));
     const parts = wanted.length ? await messages.fetchPartsMany(box, wanted) : new Map<number, FetchedPart[]>();
     for (const uid of present) {
-      const fetched = plans.get(uid)!.length === 0 ? [] : parts.get(uid);
+      const plan = plans.get(uid)!;
+      const fetched = plan.fetch.length === 0 ? [] : parts.get(uid);
       // Absent: the message went away between the view and the body fetch.
-      if (fetched) items.set(uid, toItem(uid, views.get(uid)!, fetched, opts));
+      if (fetched) items.set(uid, toItem(uid, views.get(uid)!, plan, fetched, opts));
     }
     return items;
   }
   const queue = [...present];
   const worker = async (): Promise<void> => {
     for (let uid = queue.shift(); uid !== undefined; uid = queue.shift()) {
-      const fetched = await fetchBodyParts(messages, box, uid, plans.get(uid)!);
-      if (fetched) items.set(uid, toItem(uid, views.get(uid)!, fetched, opts));
+      const plan = plans.get(uid)!;
+      const fetched = await fetchBodyParts(messages, box, uid, plan.fetch);
+      if (fetched) items.set(uid, toItem(uid, views.get(uid)!, plan, fetched, opts));
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_BODY_FETCHES, queue.length) }, worker));
@@ -79,11 +81,12 @@ async function fetchBodyParts(messages: MailMessages, box: MailboxRef, uid: numb
   }
 }
 
-function toItem(uid: number, view: MessageView, fetched: readonly FetchedPart[], opts: LoadEmailOptions): EmailItem {
+function toItem(uid: number, view: MessageView, plan: BodyFetchPlan, fetched: readonly FetchedPart[], opts: LoadEmailOptions): EmailItem {
   const storedFlag = opts.storedFlags?.get(uid);
   return toEmailItem(view, fetched, {
     version: opts.version,
     body: opts.body,
+    plan,
     fileReference: (section) => formatFileReference(opts.collectionId, uid, section),
     ...(storedFlag ? { storedFlag } : {}),
     ...(opts.userAddresses ? { userAddresses: opts.userAddresses } : {}),

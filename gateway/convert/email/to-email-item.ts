@@ -6,7 +6,7 @@
 import type { EmailAttachment, EmailFlag, EmailItem, EmailMeetingRequest } from '../../items/email.js';
 import type { ItemVersion } from '../../items/version.js';
 import { buildBody } from './body.js';
-import { planBodyFetch, type BodyRequest } from './body-plan.js';
+import { planBodyFetch, type BodyFetchPlan, type BodyRequest } from './body-plan.js';
 import { decodeHeaderWords } from './decode.js';
 import {
   categoriesOf,
@@ -19,7 +19,7 @@ import {
   threadTopic,
 } from './envelope.js';
 import { contentClass, messageClass } from './message-class.js';
-import type { FetchedPart, MessageView } from './message-view.js';
+import type { FetchedPart, MailAddress, MessageView } from './message-view.js';
 import { decodedSize, findAttachments, type AttachmentPart } from './structure.js';
 
 export interface ToEmailItemOptions {
@@ -40,12 +40,14 @@ export interface ToEmailItemOptions {
    * client still gets the invitation while MessageClass already says IPM.Schedule.Meeting.*.
    */
   readonly meetingRequest?: EmailMeetingRequest;
+  /** planBodyFetch(view, body, version) when the caller already made it (to fetch the sections). */
+  readonly plan?: BodyFetchPlan;
 }
 
 const FOLLOW_UP = 'Flag for follow up';
 
 export function toEmailItem(view: MessageView, fetched: readonly FetchedPart[], options: ToEmailItemOptions): EmailItem {
-  const plan = planBodyFetch(view, options.body, options.version);
+  const plan = options.plan ?? planBodyFetch(view, options.body, options.version);
   const { body, calendarText } = buildBody(view, plan, fetched);
   const cls = messageClass(view, plan.parts, calendarText);
   const flags = view.flags;
@@ -57,6 +59,7 @@ export function toEmailItem(view: MessageView, fetched: readonly FetchedPart[], 
   const isDraft = has('\\Draft');
   // IMAP's ENVELOPE fills Reply-To (and Sender) with From when the header is absent (RFC 3501).
   const replyTo = formatAddressList(view.replyTo);
+  const convId = conversationId(view);
   return {
     to: formatAddressList(view.to),
     cc: formatAddressList(view.cc),
@@ -77,8 +80,8 @@ export function toEmailItem(view: MessageView, fetched: readonly FetchedPart[], 
     flag: changeable.flag,
     contentClass: contentClass(view, cls),
     nativeBodyType: plan.parts.html ? 2 : 1,
-    conversationId: conversationId(view),
-    conversationIndex: conversationIndex(view),
+    conversationId: convId,
+    conversationIndex: conversationIndex(view, convId),
     lastVerbExecuted: verb,
     lastVerbExecutionTime: options.lastVerb?.time,
     receivedAsBcc: receivedAsBcc(view, options.userAddresses),
@@ -131,9 +134,9 @@ function attachmentsOf(view: MessageView, parts: ReturnType<typeof planBodyFetch
 
 function receivedAsBcc(view: MessageView, own: readonly string[] | undefined): boolean | undefined {
   if (!own || own.length === 0 || (view.to === undefined && view.cc === undefined)) return undefined;
-  const mine = new Set(own.map((a) => a.toLowerCase()));
-  const visible = [...(view.to ?? []), ...(view.cc ?? [])].some((a) => a.address !== undefined && mine.has(a.address.toLowerCase()));
-  return !visible;
+  const mine = (list: readonly MailAddress[] | undefined): boolean =>
+    (list ?? []).some((a) => a.address !== undefined && own.some((o) => o.toLowerCase() === a.address!.toLowerCase()));
+  return !(mine(view.to) || mine(view.cc));
 }
 
 /**

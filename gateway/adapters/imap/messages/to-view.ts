@@ -28,44 +28,61 @@ export interface FetchedRow {
   readonly headers?: Uint8Array;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+// Built by assignment, not by spreading optional pieces: spreads of computed-key literals made
+// V8 build each view in dictionary mode, about a third of the view's cost in a Sync window.
 export function toMessageView(row: FetchedRow): MessageView {
   const env = row.envelope ?? {};
-  const headers = row.headers ? parseHeaderFields(row.headers) : undefined;
-  const refs = headers?.references?.join(' ');
-  const { references: _drop, ...otherHeaders } = headers ?? {};
+  const view: Mutable<MessageView> = { flags: [], structure: row.bodyStructure ? toMimePart(row.bodyStructure, true) : { part: '1', type: 'text/plain' } };
+  const from = addresses(env.from);
+  if (from) view.from = from;
+  const sender = addresses(env.sender);
+  if (sender) view.sender = sender;
+  const replyTo = addresses(env.replyTo);
+  if (replyTo) view.replyTo = replyTo;
+  const to = addresses(env.to);
+  if (to) view.to = to;
+  const cc = addresses(env.cc);
+  if (cc) view.cc = cc;
+  const bcc = addresses(env.bcc);
+  if (bcc) view.bcc = bcc;
+  if (env.subject !== undefined) view.subject = env.subject;
   const date = toDate(env.date);
+  if (date) view.date = date;
+  if (env.messageId) view.messageId = env.messageId;
+  if (env.inReplyTo) view.inReplyTo = env.inReplyTo;
+  if (row.headers) {
+    const headers = parseHeaderFields(row.headers);
+    const refs = headers.references?.join(' ');
+    if (refs) view.references = messageIds(refs);
+    delete headers.references;
+    view.headers = headers;
+  }
+  // \Recent tells "new to this session", nothing about the message.
+  if (row.flags) {
+    const flags: string[] = [];
+    for (const f of row.flags) if (f.toLowerCase() !== '\\recent') flags.push(f);
+    view.flags = flags;
+  }
   const internalDate = toDate(row.internalDate);
-  return {
-    ...addresses('from', env.from),
-    ...addresses('sender', env.sender),
-    ...addresses('replyTo', env.replyTo),
-    ...addresses('to', env.to),
-    ...addresses('cc', env.cc),
-    ...addresses('bcc', env.bcc),
-    ...(env.subject !== undefined ? { subject: env.subject } : {}),
-    ...(date ? { date } : {}),
-    ...(env.messageId ? { messageId: env.messageId } : {}),
-    ...(env.inReplyTo ? { inReplyTo: env.inReplyTo } : {}),
-    ...(refs ? { references: messageIds(refs) } : {}),
-    ...(headers ? { headers: otherHeaders } : {}),
-    // \Recent tells "new to this session", nothing about the message.
-    flags: row.flags ? [...row.flags].filter((f) => f.toLowerCase() !== '\\recent') : [],
-    ...(internalDate ? { internalDate } : {}),
-    ...(row.size !== undefined ? { size: row.size } : {}),
-    structure: row.bodyStructure ? toMimePart(row.bodyStructure, true) : { part: '1', type: 'text/plain' },
-    ...(row.preview !== undefined ? { preview: row.preview } : {}),
-  };
+  if (internalDate) view.internalDate = internalDate;
+  if (row.size !== undefined) view.size = row.size;
+  if (row.preview !== undefined) view.preview = row.preview;
+  return view;
 }
 
-function addresses<K extends string>(key: K, list: MessageAddressObject[] | undefined): { [P in K]?: MailAddress[] } {
-  if (!list?.length) return {};
+function addresses(list: MessageAddressObject[] | undefined): MailAddress[] | undefined {
+  if (!list?.length) return undefined;
   const out: MailAddress[] = [];
   for (const a of list) {
     const name = a.name?.trim() || undefined;
     const address = a.address?.trim() || undefined;
-    if (name || address) out.push({ ...(name ? { name } : {}), ...(address ? { address } : {}) });
+    if (name && address) out.push({ name, address });
+    else if (name) out.push({ name });
+    else if (address) out.push({ address });
   }
-  return out.length ? ({ [key]: out } as { [P in K]?: MailAddress[] }) : {};
+  return out.length ? out : undefined;
 }
 
 function toDate(v: Date | string | undefined): Date | undefined {
@@ -74,26 +91,29 @@ function toDate(v: Date | string | undefined): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
+const hasKeys = (o: object | undefined): boolean => {
+  for (const _ in o) return true;
+  return false;
+};
+
 /** imapflow's structure node as the converters' MimePart. `root`: the top of the message. */
 export function toMimePart(node: MessageStructureObject, root = false): MimePart {
   const multipart = node.type.startsWith('multipart/');
   const rfc822 = node.type === 'message/rfc822' || node.type === 'message/global';
   const part = node.part ?? (root && !multipart ? '1' : undefined);
-  const children = multipart && node.childNodes ? node.childNodes.map((c) => toMimePart(c)) : undefined;
-  return {
-    ...(part !== undefined ? { part } : {}),
-    type: node.type,
-    ...(node.parameters && Object.keys(node.parameters).length ? { parameters: { ...node.parameters } } : {}),
-    ...(node.encoding ? { encoding: node.encoding.toLowerCase() } : {}),
-    ...(node.size !== undefined ? { size: node.size } : {}),
-    ...(node.id ? { id: node.id } : {}),
-    ...(node.description ? { description: node.description } : {}),
-    ...(node.disposition ? { disposition: node.disposition.toLowerCase() } : {}),
-    ...(node.dispositionParameters && Object.keys(node.dispositionParameters).length ? { dispositionParameters: { ...node.dispositionParameters } } : {}),
-    ...(node.location ? { location: node.location } : {}),
-    ...(children ? { childNodes: children } : {}),
-    ...(rfc822 && node.envelope?.subject !== undefined ? { messageSubject: node.envelope.subject } : {}),
-  };
+  const out: Mutable<MimePart> = { type: node.type };
+  if (part !== undefined) out.part = part;
+  if (node.parameters && hasKeys(node.parameters)) out.parameters = { ...node.parameters };
+  if (node.encoding) out.encoding = node.encoding.toLowerCase();
+  if (node.size !== undefined) out.size = node.size;
+  if (node.id) out.id = node.id;
+  if (node.description) out.description = node.description;
+  if (node.disposition) out.disposition = node.disposition.toLowerCase();
+  if (node.dispositionParameters && hasKeys(node.dispositionParameters)) out.dispositionParameters = { ...node.dispositionParameters };
+  if (node.location) out.location = node.location;
+  if (multipart && node.childNodes) out.childNodes = node.childNodes.map((c) => toMimePart(c));
+  if (rfc822 && node.envelope?.subject !== undefined) out.messageSubject = node.envelope.subject;
+  return out;
 }
 
 /**

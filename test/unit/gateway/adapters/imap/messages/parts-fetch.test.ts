@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { partsQuery, toFetchedParts, wantedSections } from '../../../../../../gateway/adapters/imap/messages/parts-fetch.js';
+import type { ImapAttribute } from '../../../../../../gateway/adapters/imap/raw-exec.js';
+import { parsePartsRow, partsQuery, toFetchedParts, wantedSections } from '../../../../../../gateway/adapters/imap/messages/parts-fetch.js';
 
 describe('parts-fetch', () => {
   it('merges a plan per section: the largest limit wins, no limit beats any', () => {
@@ -21,5 +22,23 @@ describe('parts-fetch', () => {
       bodyParts: new Map([['1', Buffer.from('abcde')], ['2', Buffer.from('short')]]),
     });
     assert.deepEqual(parts.map((p) => [p.part, Buffer.from(p.bytes).toString(), p.truncated]), [['1', 'abcd', true], ['2', 'short', false], ['3', '', false]]);
+  });
+
+  it('reads a raw FETCH row as Dovecot answers it: literals, a quoted string, NIL, the whole message', () => {
+    const atom = (value: string) => ({ type: 'ATOM', value });
+    const row = parsePartsRow(([
+      atom('UID'), atom('42'),
+      atom('FLAGS'), [atom('\\Seen')],
+      { type: 'ATOM', value: 'BODY', section: [atom('1.2')], partial: [0] }, { type: 'LITERAL', value: Buffer.from('<p>hi</p>') },
+      { type: 'ATOM', value: 'BODY', section: [atom('3')] }, { type: 'STRING', value: 'caf\u00e9' },
+      { type: 'ATOM', value: 'BODY', section: [atom('4')] }, null,
+      { type: 'ATOM', value: 'BODY', section: [], partial: [0] }, { type: 'LITERAL', value: Buffer.from('Date: x') },
+    ]) as ImapAttribute[]);
+    assert.equal(row.uid, 42);
+    assert.equal(row.source?.toString(), 'Date: x');
+    assert.deepEqual([...row.bodyParts!].map(([k, v]) => [k, v.toString()]), [['1.2', '<p>hi</p>'], ['3', 'caf\u00e9'], ['4', '']]);
+    const parts = toFetchedParts(new Map([['1.2', 4], ['', undefined]]), row);
+    assert.deepEqual(parts.map((p) => [p.part, Buffer.from(p.bytes).toString(), p.truncated]), [['1.2', '<p>h', true], ['', 'Date: x', false]]);
+    assert.deepEqual(parsePartsRow([atom('UID'), atom('7'), atom('FLAGS'), []]), { uid: 7 }, 'a flag update carries no sections');
   });
 });
