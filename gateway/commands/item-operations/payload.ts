@@ -46,15 +46,56 @@ export function base64Length(n: number): number {
   return Math.ceil(n / 3) * 4;
 }
 
-/** Base64 of a byte stream, chunk by chunk: whole 3-byte groups go out at once, at most 2 bytes wait. */
+const ALPHABET = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1');
+/** Bytes of base64 text per chunk handed out (a multiple of 4). */
+export const BASE64_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Base64 of a byte stream, encoded into one reused buffer: each chunk handed out is lent (valid
+ * until the next is asked for), and each input chunk is used up before the next is asked for, so
+ * a 50 MB attachment sent inline leaves no text or Buffers behind to collect. At most 2 bytes
+ * wait for the next input chunk to complete a 3-byte group.
+ */
 export async function* base64Chunks(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  let carry: Buffer = Buffer.alloc(0);
+  const out = Buffer.allocUnsafe(BASE64_CHUNK_BYTES);
+  const group = new Uint8Array(3);
+  let grouped = 0;
+  let o = 0;
+  const put = (a: number, b: number, c: number): void => {
+    const n = (a << 16) | (b << 8) | c;
+    out[o] = ALPHABET[n >>> 18]!;
+    out[o + 1] = ALPHABET[(n >>> 12) & 63]!;
+    out[o + 2] = ALPHABET[(n >>> 6) & 63]!;
+    out[o + 3] = ALPHABET[n & 63]!;
+    o += 4;
+  };
   for await (const chunk of source) {
-    const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const buf = carry.length > 0 ? Buffer.concat([carry, view]) : view;
-    const whole = buf.length - (buf.length % 3);
-    if (whole > 0) yield Buffer.from(buf.subarray(0, whole).toString('base64'), 'latin1');
-    carry = Buffer.from(buf.subarray(whole));
+    let i = 0;
+    while (grouped > 0 && grouped < 3 && i < chunk.length) group[grouped++] = chunk[i++]!;
+    if (grouped === 3) {
+      put(group[0]!, group[1]!, group[2]!);
+      grouped = 0;
+    }
+    for (;;) {
+      const groups = Math.min(Math.floor((chunk.length - i) / 3), (out.length - o) / 4);
+      for (let g = 0; g < groups; g++, i += 3) put(chunk[i]!, chunk[i + 1]!, chunk[i + 2]!);
+      if (o + 4 > out.length) {
+        yield out.subarray(0, o);
+        o = 0;
+        continue;
+      }
+      break;
+    }
+    while (i < chunk.length) group[grouped++] = chunk[i++]!;
   }
-  if (carry.length > 0) yield Buffer.from(carry.toString('base64'), 'latin1');
+  if (grouped > 0) {
+    if (o + 4 > out.length) {
+      yield out.subarray(0, o);
+      o = 0;
+    }
+    put(group[0]!, grouped > 1 ? group[1]! : 0, 0);
+    out[o - 1] = 0x3d;
+    if (grouped === 1) out[o - 2] = 0x3d;
+  }
+  if (o > 0) yield out.subarray(0, o);
 }
