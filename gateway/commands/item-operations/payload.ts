@@ -47,6 +47,13 @@ export function base64Length(n: number): number {
 }
 
 const ALPHABET = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1');
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** 12 bits -> their two base64 characters as one 16-bit store (twice as fast as four byte stores). */
+const PAIRS = new Uint16Array(4096);
+for (let i = 0; i < 4096; i++) {
+  const [first, second] = [ALPHABET[i >> 6]!, ALPHABET[i & 63]!];
+  PAIRS[i] = LITTLE_ENDIAN ? first | (second << 8) : (first << 8) | second;
+}
 /** Bytes of base64 text per chunk handed out (a multiple of 4). */
 export const BASE64_CHUNK_BYTES = 256 * 1024;
 
@@ -57,45 +64,45 @@ export const BASE64_CHUNK_BYTES = 256 * 1024;
  * wait for the next input chunk to complete a 3-byte group.
  */
 export async function* base64Chunks(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const out = Buffer.allocUnsafe(BASE64_CHUNK_BYTES);
+  const out16 = new Uint16Array(BASE64_CHUNK_BYTES / 2);
+  const out = Buffer.from(out16.buffer);
   const group = new Uint8Array(3);
   let grouped = 0;
+  /** Output position in 16-bit units: 2 per 3-byte group. */
   let o = 0;
-  const put = (a: number, b: number, c: number): void => {
-    const n = (a << 16) | (b << 8) | c;
-    out[o] = ALPHABET[n >>> 18]!;
-    out[o + 1] = ALPHABET[(n >>> 12) & 63]!;
-    out[o + 2] = ALPHABET[(n >>> 6) & 63]!;
-    out[o + 3] = ALPHABET[n & 63]!;
-    o += 4;
-  };
+  const full = (): boolean => o + 2 > out16.length;
   for await (const chunk of source) {
     let i = 0;
     while (grouped > 0 && grouped < 3 && i < chunk.length) group[grouped++] = chunk[i++]!;
     if (grouped === 3) {
-      put(group[0]!, group[1]!, group[2]!);
+      const n = (group[0]! << 16) | (group[1]! << 8) | group[2]!;
+      out16[o++] = PAIRS[n >>> 12]!;
+      out16[o++] = PAIRS[n & 0xfff]!;
       grouped = 0;
     }
     for (;;) {
-      const groups = Math.min(Math.floor((chunk.length - i) / 3), (out.length - o) / 4);
-      for (let g = 0; g < groups; g++, i += 3) put(chunk[i]!, chunk[i + 1]!, chunk[i + 2]!);
-      if (o + 4 > out.length) {
-        yield out.subarray(0, o);
-        o = 0;
-        continue;
+      const groups = Math.min(Math.floor((chunk.length - i) / 3), (out16.length - o) >> 1);
+      for (let g = 0; g < groups; g++, i += 3) {
+        const n = (chunk[i]! << 16) | (chunk[i + 1]! << 8) | chunk[i + 2]!;
+        out16[o++] = PAIRS[n >>> 12]!;
+        out16[o++] = PAIRS[n & 0xfff]!;
       }
-      break;
+      if (!full()) break;
+      yield out.subarray(0, 2 * o);
+      o = 0;
     }
     while (i < chunk.length) group[grouped++] = chunk[i++]!;
   }
   if (grouped > 0) {
-    if (o + 4 > out.length) {
-      yield out.subarray(0, o);
+    if (full()) {
+      yield out.subarray(0, 2 * o);
       o = 0;
     }
-    put(group[0]!, grouped > 1 ? group[1]! : 0, 0);
-    out[o - 1] = 0x3d;
-    if (grouped === 1) out[o - 2] = 0x3d;
+    const n = (group[0]! << 16) | ((grouped > 1 ? group[1]! : 0) << 8);
+    out16[o++] = PAIRS[n >>> 12]!;
+    out16[o++] = PAIRS[n & 0xfff]!;
+    out[2 * o - 1] = 0x3d;
+    if (grouped === 1) out[2 * o - 2] = 0x3d;
   }
-  if (o > 0) yield out.subarray(0, o);
+  if (o > 0) yield out.subarray(0, 2 * o);
 }
