@@ -72,7 +72,12 @@ export class ImapWire {
 
   /** Connected, greeted, logged in; throws DirectUnavailable for anything that stands in the way. */
   static async open(endpoint: ImapEndpoint, user: string, pass: string): Promise<ImapWire> {
-    const wire = new ImapWire(endpoint);
+    let wire: ImapWire;
+    try {
+      wire = new ImapWire(endpoint);
+    } catch (err) {
+      throw new DirectUnavailable(`cannot connect: ${(err as Error).message}`);
+    }
     try {
       const greeting = await new Promise<string>((resolve, reject) => {
         wire.#greeting = resolve;

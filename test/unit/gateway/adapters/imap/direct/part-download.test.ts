@@ -7,7 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { DirectUnavailable, OUT_BYTES, openDirectPart, type DirectPartRequest } from '../../../../../../gateway/adapters/imap/direct/part-download.js';
 import { mailboxName } from '../../../../../../gateway/adapters/imap/direct/wire.js';
@@ -25,10 +30,10 @@ interface Scripted {
   close(): void;
 }
 
-async function scriptedServer(): Promise<Scripted> {
+async function scriptedServer(secure?: tls.TlsOptions): Promise<Scripted> {
   const s: Scripted = { port: 0, commands: [], literal: Buffer.alloc(0), fetch: 'whole', close: () => undefined };
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  const onConnection = (socket: net.Socket): void => {
     sockets.add(socket);
     socket.on('error', () => undefined);
     socket.write('* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN] scripted\r\n');
@@ -46,7 +51,8 @@ async function scriptedServer(): Promise<Scripted> {
         else if (verb === 'LOGOUT') socket.end(`* BYE bye\r\n${tag} OK done\r\n`);
       }
     });
-  });
+  };
+  const server = secure ? tls.createServer(secure, onConnection) : net.createServer(onConnection);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   s.port = (server.address() as AddressInfo).port;
   s.close = () => {
@@ -154,6 +160,35 @@ describe('openDirectPart', () => {
       }
     })();
     await assert.rejects(read, /request aborted/);
+  });
+});
+
+/** A throwaway self-signed certificate, or undefined where there is no openssl to make one. */
+function selfSigned(): tls.TlsOptions | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'easgate-direct-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('openDirectPart over implicit TLS', () => {
+  const cert = selfSigned();
+  it('reads through tls.connect with the same reused buffer', { skip: cert ? false : 'no openssl to make a certificate' }, async () => {
+    const s = await scriptedServer(cert);
+    try {
+      const data = randomBytes(2 * 1024 * 1024 + 1);
+      Object.assign(s, { literal: Buffer.from(data.toString('base64').replace(/.{76}/g, '$&\r\n'), 'latin1'), fetch: 'whole' });
+      const req = request(s);
+      const got = await readAll(await openDirectPart({ ...req, endpoint: { ...req.endpoint, secure: true, rejectUnauthorized: false } }));
+      assert.ok(got.data.equals(data));
+    } finally {
+      s.close();
+    }
   });
 });
 
