@@ -50,6 +50,13 @@ export class ImapWire {
   #greeting: ((line: string) => void) | undefined;
   #tags = 0;
   #closed = false;
+  #paused = false;
+  /**
+   * Bytes that arrived after reading was paused: a TLS socket hands over the rest of what it has
+   * already decrypted even then. Kept (one buffer, grown if ever needed) until resume().
+   */
+  #spill = Buffer.allocUnsafe(0);
+  #spilled = 0;
   capabilities = new Set<string>();
 
   private constructor(endpoint: ImapEndpoint) {
@@ -115,9 +122,19 @@ export class ImapWire {
     });
   }
 
-  /** Reading stopped by afterRead() goes on. */
+  /** Reading stopped by afterRead() goes on, with what arrived meanwhile first. */
   resume(): void {
-    if (this.#closed) return;
+    if (this.#closed || !this.#paused) return;
+    this.#paused = false;
+    let done = 0;
+    while (done < this.#spilled && !this.#paused && !this.#closed) {
+      const end = Math.min(this.#spilled, done + READ_BYTES);
+      this.#scan(this.#spill, done, end);
+      done = end;
+    }
+    this.#spill.copyWithin(0, done, this.#spilled);
+    this.#spilled -= done;
+    if (this.#paused || this.#closed) return;
     this.#socket.setTimeout(this.#idleMs);
     this.#socket.resume();
   }
@@ -154,17 +171,32 @@ export class ImapWire {
 
   #onRead(n: number, buf: Uint8Array): boolean {
     if (this.#closed) return false;
-    try {
-      this.#scanner.feed(buf, 0, n);
-    } catch (err) {
-      this.#fail(err as Error);
+    if (this.#paused) {
+      if (this.#spilled + n > this.#spill.length) {
+        const grown = Buffer.allocUnsafe(Math.max(2 * this.#spill.length, this.#spilled + n, READ_BYTES));
+        this.#spill.copy(grown, 0, 0, this.#spilled);
+        this.#spill = grown;
+      }
+      this.#spill.set(buf.subarray(0, n), this.#spilled);
+      this.#spilled += n;
       return false;
     }
-    if (this.#closed) return false;
-    const more = this.#events?.afterRead() ?? true;
+    this.#scan(buf, 0, n);
+    return !this.#paused && !this.#closed;
+  }
+
+  /** Scans bytes, then lets the reader say whether it can take more. */
+  #scan(buf: Uint8Array, start: number, end: number): void {
+    try {
+      this.#scanner.feed(buf, start, end);
+    } catch (err) {
+      this.#fail(err as Error);
+      return;
+    }
+    if (this.#closed || (this.#events?.afterRead() ?? true)) return;
+    this.#paused = true;
     // A paused download waits for its reader, not for the server: no idle timeout meanwhile.
-    if (!more) this.#socket.setTimeout(0);
-    return more;
+    this.#socket.setTimeout(0);
   }
 
   #line(text: string): void {
