@@ -62,7 +62,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       state,
       clock: systemClock,
       mail: new ImapMailStore(imapPool, user.credentials, signal, { sharedNamespaces: config.imap.sharedNamespaces }),
-      messages: new ImapMailMessages(imapPool, user.credentials, signal),
+      messages: new ImapMailMessages(imapPool, user.credentials, signal, { endpoint: config.imap, log: logger }),
       mailFeed: new ImapChangeFeed(imapPool, user.credentials, signal),
       submit: new SmtpMailSubmit(config.smtp, user.credentials, signal),
     }),

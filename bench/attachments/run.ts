@@ -14,7 +14,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ImapFlow } from 'imapflow';
 import { decode, el, encode } from '../../codec/index.js';
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     const heapAfter = await heap();
     await imapflowFetch(appended.uid, 'binary');
 
-    console.log(`attachments benchmark: ${MB} MiB attachment (${SIZE} bytes, base64 in MIME), Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), ${ROUNDS} rounds, median time, worst peak${FORCE_GC ? ', full GC before each' : ''}`);
+    console.log(`attachments benchmark: ${MB} MiB attachment (${SIZE} bytes, base64 in MIME), Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), ${ROUNDS} rounds, median time, worst peak${FORCE_GC ? ', full GC before each' : ''}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log('what                                   time ms   MB/s   gateway peak RSS increase MiB   bytes ok');
     const line = (what: string, ms: number, peak: string, ok: boolean) =>
       console.log(`${what.padEnd(38)} ${ms.toFixed(0).padStart(7)} ${(SIZE / 1e6 / (ms / 1000)).toFixed(0).padStart(6)}   ${peak.padStart(29)}   ${ok ? 'yes' : 'NO'}`);

@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import type { WbxmlElement } from '../../codec/tree.js';
 import type { CommandResult } from '../commands/types.js';
 import type { WbxmlCodec } from './dispatch.js';
+import { pacedBody } from './paced-body.js';
 
 export const WBXML_CONTENT_TYPE = 'application/vnd.ms-sync.wbxml';
 
@@ -37,7 +38,7 @@ export function writeResult(ctx: Context, result: CommandResult, codec: WbxmlCod
       emptyBody(ctx, result.status ?? 200);
       break;
     case 'stream':
-      ctx.body = Readable.from(result.body, { objectMode: false });
+      ctx.body = pacedBody(result.body, ctx.res);
       ctx.type = result.contentType;
       if (result.length !== undefined) ctx.length = result.length;
       ctx.status = result.status ?? 200;

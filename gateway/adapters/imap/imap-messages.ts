@@ -14,7 +14,10 @@
  *   streamPart: imapflow download(): UID FETCH <uid> (BODY.PEEK[<part>]<k.65536>) per 64 KiB chunk,
  *   decoded (base64/QP) on the way, pulled as the reader reads;
  *   partInfo, readPart: see messages/part-read.ts (BINARY.SIZE checked by probes; BODY sections
- *   decoded here, or BINARY for a Range further in), 1 MiB per FETCH.
+ *   decoded here, or BINARY for a Range further in), 1 MiB per FETCH; a part of 1 MiB or more read
+ *   from its start goes on a connection of its own instead (direct/part-download.ts: LOGIN or
+ *   AUTHENTICATE PLAIN, EXAMINE, one UID FETCH BODY.PEEK[<part>] streamed, LOGOUT) while the pooled
+ *   session stays lent.
  * - writes: SELECT <box> (re-SELECT when only EXAMINEd);
  *   setFlags: UID STORE <set> +FLAGS.SILENT (...), UID STORE <set> -FLAGS.SILENT (...), then
  *   UID FETCH <set> (UID FLAGS MODSEQ) to report per UID what the server really holds and the
@@ -27,9 +30,9 @@
  *   findByHeader: UID SEARCH HEADER <name> <value>.
  * - searchMessages: EXAMINE, UID SORT (REVERSE ARRIVAL) or UID SEARCH, see messages/search.ts.
  */
-import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ImapFlow } from 'imapflow';
+import type { Logger } from 'pino';
 import type { FetchRequest } from '../../convert/email/body-plan.js';
 import type { FetchedPart, MessageView } from '../../convert/email/message-view.js';
 import { BackendUnavailableError } from '../../errors.js';
@@ -59,10 +62,12 @@ import {
   type PartStream,
   type RawPart,
 } from '../../ports/mail-messages.js';
+import type { ImapEndpoint } from './connect.js';
+import { DirectUnavailable, openDirectPart } from './direct/part-download.js';
 import { classifyImapError, isCommandFailure, responseCode } from './imap-errors.js';
 import type { ImapSession } from './imap-session.js';
 import { flagDigest } from './messages/flag-digest.js';
-import { fetchPartInfo, readPartChunks } from './messages/part-read.js';
+import { fetchPartInfo, readPartChunks, type DirectRead } from './messages/part-read.js';
 import { searchMailbox } from './messages/search.js';
 import { fetchPartsGrouped, partsQuery, toFetchedParts, wantedSections, type WantedSections } from './messages/parts-fetch.js';
 import { fetchViewRows, uidSets } from './messages/view-fetch.js';
@@ -74,11 +79,19 @@ const SYSTEM_FLAGS = new Set(['\\SEEN', '\\ANSWERED', '\\FLAGGED', '\\DELETED', 
 const KEYWORD = /^[\x21\x23-\x24\x26-\x27\x2b-\x5b\x5e-\x7a\x7c\x7e]+$/;
 const SECTION = /^(\d+(\.\d+)*)?$/;
 
+/** What large part downloads need for a connection of their own (see direct/part-download.ts). */
+export interface DirectReadOptions {
+  readonly endpoint: ImapEndpoint;
+  /** Hears why a download fell back to the pooled session. */
+  readonly log?: Pick<Logger, 'warn'>;
+}
+
 export class ImapMailMessages implements MailMessages {
   constructor(
     private readonly pool: SessionPool<ImapSession>,
     private readonly credentials: BackendCredentials,
     private readonly signal: AbortSignal,
+    private readonly direct?: DirectReadOptions,
   ) {}
 
   async mailboxRef(path: string): Promise<MailboxRef> {
@@ -199,7 +212,22 @@ export class ImapMailMessages implements MailMessages {
     checkUids([uid]);
     checkSection(part, false);
     const whole: ByteRange = { start: 0, length: Number.MAX_SAFE_INTEGER };
-    return this.#lentChunks(box, (client) => readPartChunks(client, uid, part, range ?? whole));
+    return this.#lentChunks(box, (client) => readPartChunks(client, uid, part, range ?? whole, this.#directRead(box, uid, part)));
+  }
+
+  /** The direct route, while the pooled session stays lent (so a download still counts against the user's sessions). */
+  #directRead(box: MailboxRef, uid: number, part: string): DirectRead | undefined {
+    const direct = this.direct;
+    if (!direct) return undefined;
+    return async (encoding, length) => {
+      try {
+        return await openDirectPart({ endpoint: direct.endpoint, credentials: this.credentials, box, uid, part, encoding, length, signal: this.signal });
+      } catch (err) {
+        if (!(err instanceof DirectUnavailable)) throw err;
+        direct.log?.warn({ reason: err.message }, 'large part read through the pooled IMAP session');
+        return undefined;
+      }
+    };
   }
 
   async emptyMailbox(path: string): Promise<void> {
@@ -215,29 +243,38 @@ export class ImapMailMessages implements MailMessages {
   /**
    * Chunks produced on a session borrowed when iteration starts (not before: a response that
    * streams several parts one after another must not hold several sessions while the first is
-   * read) and returned when it ends, fails or the reader stops.
+   * read) and returned when it ends, fails or the reader stops. The reader pulls the producer
+   * directly, one chunk per request and nothing ahead, so a producer that lends its buffers
+   * (valid until the next chunk is asked for) may reuse them.
    */
   async *#lentChunks(box: MailboxRef, produce: (client: ImapFlow) => AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-    let handOver!: (s: Readable) => void;
+    let handOver!: (it: AsyncIterator<Uint8Array>) => void;
     let handed = false;
-    const handedOver = new Promise<Readable>((resolve) => (handOver = resolve));
+    let done!: () => void;
+    const finishedReading = new Promise<void>((resolve) => (done = resolve));
+    const handedOver = new Promise<AsyncIterator<Uint8Array>>((resolve) => (handOver = resolve));
     const work = this.#run('FETCH', box, 'read', async (client) => {
       if (handed) throw new BackendUnavailableError('imap', 'IMAP connection lost while streaming a part');
-      // Readable.from pulls the generator only as the reader reads: one chunk in flight at most.
-      const content = Readable.from(produce(client), { objectMode: false, highWaterMark: 1 });
-      const abort = (): void => void content.destroy(new Error('request aborted'));
-      this.signal.addEventListener('abort', abort, { once: true });
       handed = true;
-      handOver(content);
-      await finished(content).catch(() => undefined);
-      this.signal.removeEventListener('abort', abort);
+      handOver(produce(client)[Symbol.asyncIterator]());
+      // The session stays lent until the reader is done with the chunks.
+      await finishedReading;
     });
     work.catch(() => undefined);
-    const content = await Promise.race([handedOver, work.then(() => handedOver)]);
     try {
-      for await (const chunk of content) yield chunk as Uint8Array;
+      const it = await Promise.race([handedOver, work.then(() => handedOver)]);
+      try {
+        for (;;) {
+          if (this.signal.aborted) throw new Error('request aborted');
+          const next = await it.next();
+          if (next.done) return;
+          yield next.value;
+        }
+      } finally {
+        await it.return?.();
+      }
     } finally {
-      content.destroy();
+      done();
     }
   }
 

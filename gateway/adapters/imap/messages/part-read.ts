@@ -151,16 +151,25 @@ function findPart(root: MessageStructureObject, part: string): MessageStructureO
 }
 
 /**
- * Decoded bytes [range.start, range.start + range.length) of the part, one partial fetch per
- * chunk. A base64 part read from its start comes as BODY sections decoded here: Dovecot answers
+ * Decoded bytes [range.start, range.start + range.length) of the part: DIRECT_MIN_BYTES or more
+ * from its start on the direct route when offered, otherwise one partial fetch per chunk. A base64 part read from its start comes as BODY sections decoded here: Dovecot answers
  * a BINARY partial fetch by decoding the part from its beginning up to the offset asked for, so
  * a whole download in BINARY chunks costs the server O(size^2 / chunk), while BODY sections are
  * plain seeks (50 MiB: ~2.2 s in BINARY 1 MiB chunks, ~0.7 s in BODY chunks decoded here). A
  * Range from further in uses BINARY, once. A message that shrinks or vanishes midway throws
  * rather than ending early: a short attachment passed off as complete is a corrupt one.
  */
-export async function* readPartChunks(client: ImapFlow, uid: number, part: string, range: ByteRange): AsyncGenerator<Uint8Array> {
-  if (range.start === 0 && (await partEncoding(client, uid, part)) === 'base64') {
+export async function* readPartChunks(client: ImapFlow, uid: number, part: string, range: ByteRange, direct?: DirectRead): AsyncGenerator<Uint8Array> {
+  const encoding = range.start === 0 ? await partEncoding(client, uid, part) : undefined;
+  if (direct && encoding !== undefined && range.length >= DIRECT_MIN_BYTES) {
+    const how = encoding === 'base64' ? 'base64' : IDENTITY.has(encoding) ? 'identity' : undefined;
+    const chunks = how ? await direct(how, range.length) : undefined;
+    if (chunks) {
+      yield* chunks;
+      return;
+    }
+  }
+  if (encoding === 'base64') {
     yield* base64PartChunks(client, uid, part, range.length);
     return;
   }
@@ -179,6 +188,22 @@ export async function* readPartChunks(client: ImapFlow, uid: number, part: strin
   }
 }
 
+/**
+ * The whole part (or its first `length` bytes) on a connection of its own that reads without
+ * allocating per byte (../direct/part-download.ts); undefined when that route is not open (the
+ * chunks then come through the pooled session as below).
+ */
+export type DirectRead = (encoding: 'base64' | 'identity', length: number) => Promise<AsyncIterable<Uint8Array> | undefined>;
+
+/**
+ * From this size on a part read from its start goes the direct route: below it, the extra login
+ * costs more than the garbage the pooled route leaves (a few MB at most, collected in time).
+ */
+export const DIRECT_MIN_BYTES = 1024 * 1024;
+
+/** Transfer encodings whose content is the part's bytes as they are. */
+const IDENTITY = new Set(['7bit', '8bit', 'binary']);
+
 async function fetchSection(client: ImapFlow, uid: number, part: string, start: number, length: number, binary: boolean): Promise<Buffer> {
   const msg = await client.fetchOne(String(uid), { uid: true, bodyParts: [{ key: part, start, maxLength: length }] }, { uid: true, binary });
   if (!msg) throw new MessageNotFoundError(uid);
@@ -186,10 +211,10 @@ async function fetchSection(client: ImapFlow, uid: number, part: string, start: 
   return chunk.length > length ? chunk.subarray(0, length) : chunk;
 }
 
-async function partEncoding(client: ImapFlow, uid: number, part: string): Promise<string | undefined> {
+async function partEncoding(client: ImapFlow, uid: number, part: string): Promise<string> {
   const msg = await client.fetchOne(String(uid), { uid: true, bodyStructure: true }, { uid: true });
   if (!msg || !msg.bodyStructure) throw new MessageNotFoundError(uid);
-  return findPart(msg.bodyStructure, part)?.encoding?.toLowerCase();
+  return findPart(msg.bodyStructure, part)?.encoding?.toLowerCase() ?? '7bit';
 }
 
 /** base64 alphabet -> sextet; -1 for line breaks, padding and anything else, which are skipped. */

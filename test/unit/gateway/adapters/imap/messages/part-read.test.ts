@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { ImapFlow } from 'imapflow';
-import { PART_CHUNK_BYTES, readPartChunks } from '../../../../../../gateway/adapters/imap/messages/part-read.js';
+import { DIRECT_MIN_BYTES, PART_CHUNK_BYTES, readPartChunks, type DirectRead } from '../../../../../../gateway/adapters/imap/messages/part-read.js';
 
 function fakeClient(encoded: Buffer, encoding = 'base64'): ImapFlow {
   return {
@@ -48,5 +48,24 @@ describe('readPartChunks over base64 BODY sections', () => {
   it('a part that is shorter than announced fails instead of ending early', async () => {
     const data = randomBytes(5000);
     await assert.rejects(read(fakeClient(Buffer.from(data.toString('base64'), 'latin1')), 0, 6000));
+  });
+
+  it('a large part read from its start goes the direct route when offered, through the pooled session when declined', async () => {
+    const data = randomBytes(DIRECT_MIN_BYTES + 10);
+    const client = fakeClient(Buffer.from(data.toString('base64'), 'latin1'));
+    const asked: string[] = [];
+    const direct = (answer: Uint8Array | undefined): DirectRead => async (encoding, length) => {
+      asked.push(`${encoding} ${length}`);
+      return answer ? (async function* () { yield answer; })() : undefined;
+    };
+    const collect = async (range: { start: number; length: number }, d: DirectRead): Promise<Buffer> => {
+      const parts: Buffer[] = [];
+      for await (const c of readPartChunks(client, 1, '2', range, d)) parts.push(Buffer.from(c));
+      return Buffer.concat(parts);
+    };
+    assert.ok((await collect({ start: 0, length: data.length }, direct(data))).equals(data));
+    assert.ok((await collect({ start: 0, length: data.length }, direct(undefined))).equals(data));
+    assert.ok((await collect({ start: 0, length: 1000 }, direct(data))).equals(data.subarray(0, 1000)), 'small reads stay on the pooled session');
+    assert.deepEqual(asked, [`base64 ${data.length}`, `base64 ${data.length}`]);
   });
 });
