@@ -1,8 +1,8 @@
 /**
  * Code page tables compiled into the shapes the hot loops want: the decoder indexes
  * `tagNames[page][token]` (two array loads per tag), the encoder looks up
- * `byNamespace.get(ns).slots` and the tag in them through a `TagTokens` cursor (the namespace lookup
- * is skipped while consecutive elements share a namespace).
+ * `byNamespace.get(ns).packed.get(tag)` through a `TagTokens` cursor (two hash lookups, and the
+ * namespace lookup is skipped while consecutive elements share a namespace).
  */
 import { CODE_PAGES } from './codepages/index.js';
 import type { CodePage } from './codepages/types.js';
@@ -14,52 +14,6 @@ export interface NamespaceTokens {
   readonly tokens: ReadonlyMap<string, number>;
   /** Tag name -> page << 8 | token: what the encoder needs, in one lookup. */
   readonly packed: ReadonlyMap<string, number>;
-  /** `packed` as an open-addressing table for the encoder's hot loop (see `tagSlot`). */
-  readonly slots: TagSlots;
-}
-
-/**
- * Tag name -> page << 8 | token as two parallel arrays of SLOTS entries with linear probing:
- * empty slots hold '' -> -1. A hash of three characters and the length, then a string comparison
- * (a pointer comparison for the interned names trees are built from), is cheaper per element than
- * Map#get, which hashes the whole string the first time it sees it.
- */
-export interface TagSlots {
-  readonly names: readonly string[];
-  readonly values: Int32Array;
-}
-
-const SLOTS = 256;
-
-function tagSlot(tag: string): number {
-  const n = tag.length;
-  // charCodeAt past the end is NaN, which `& (SLOTS - 1)` turns into 0: '' hashes to slot 0.
-  return (n * 31 + tag.charCodeAt(0) * 7 + tag.charCodeAt(n - 1) * 3 + tag.charCodeAt(n >> 1)) & (SLOTS - 1);
-}
-
-function buildSlots(packed: ReadonlyMap<string, number>): TagSlots {
-  const names = new Array<string>(SLOTS).fill('');
-  const values = new Int32Array(SLOTS).fill(-1);
-  for (const [name, value] of packed) {
-    if (name === '') continue;
-    let i = tagSlot(name);
-    while (names[i] !== '') i = (i + 1) & (SLOTS - 1);
-    names[i] = name;
-    values[i] = value;
-  }
-  return { names, values };
-}
-
-/** page << 8 | token of `tag` in `slots`, or -1. */
-function lookupSlot(slots: TagSlots, tag: string): number {
-  const names = slots.names;
-  let i = tagSlot(tag);
-  for (;;) {
-    const name = names[i]!;
-    if (name === tag) return slots.values[i]!;
-    if (name === '') return -1;
-    i = (i + 1) & (SLOTS - 1);
-  }
 }
 
 export interface CompiledCodePages {
@@ -127,7 +81,7 @@ export function compileCodePages(pages: readonly CodePage[]): CompiledCodePages 
     }
     tagNames[cp.page] = names;
     namespaces[cp.page] = cp.namespace;
-    byNamespace.set(cp.namespace, { page: cp.page, namespace: cp.namespace, tokens, packed, slots: buildSlots(packed) });
+    byNamespace.set(cp.namespace, { page: cp.page, namespace: cp.namespace, tokens, packed });
   }
   return { tagNames, namespaces, byNamespace };
 }
@@ -155,17 +109,19 @@ export function compiledPages(pages?: readonly CodePage[]): CompiledCodePages {
  */
 export class TagTokens {
   private lastNs: string | undefined;
-  private lastSlots: TagSlots | undefined;
+  private lastTags: ReadonlyMap<string, number> | undefined;
 
   constructor(readonly pages: CompiledCodePages) {}
 
   of(ns: string, tag: string): number {
-    let slots = this.lastSlots;
+    let tags = this.lastTags;
     if (ns !== this.lastNs) {
-      slots = this.pages.byNamespace.get(ns)?.slots;
+      tags = this.pages.byNamespace.get(ns)?.packed;
       this.lastNs = ns;
-      this.lastSlots = slots;
+      this.lastTags = tags;
     }
-    return slots === undefined ? -1 : lookupSlot(slots, tag);
+    if (tags === undefined) return -1;
+    const packed = tags.get(tag);
+    return packed === undefined ? -1 : packed;
   }
 }
