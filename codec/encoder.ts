@@ -9,8 +9,8 @@
  * `encode` builds the document in memory. `encodeChunks` / `encodeToStream` (encoder-stream.ts)
  * produce the same bytes as a sequence of chunks.
  */
-import { EAS_HEADER, ENCODE_MESSAGES, EncoderCore, lookupUnknownToken, type EncodeOptions } from './encoder-core.js';
-import { EncodeError } from './errors.js';
+import { EAS_HEADER, EncoderCore, lookupUnknownToken, type EncodeOptions } from './encoder-core.js';
+import { MAX_RECURSION, RecursiveEncoder } from './encoder-recursive.js';
 import { compiledPages, TagTokens, type CompiledCodePages } from './tables.js';
 import type { BufferPool, PooledBytes } from './pool.js';
 import type { WbxmlElement } from './tree.js';
@@ -26,14 +26,6 @@ export {
   type EncodeToStreamOptions,
 } from './encoder-stream.js';
 
-// Token values are repeated here rather than imported: hot loops must not read imported bindings,
-// which some module loaders (tsx, CommonJS interop) turn into getter calls.
-const SWITCH_PAGE = 0x00;
-const END = 0x01;
-const STR_I = 0x03;
-const OPAQUE = 0xc3;
-const CONTENT = 0x40;
-
 /** Encode a tree into one WBXML document. Throws EncodeError for trees it cannot write. */
 export function encode(root: WbxmlElement, options?: EncodeOptions): Uint8Array {
   return encodeSized(root, compiledPages(options?.codePages), sizeHint(root, 0));
@@ -41,15 +33,15 @@ export function encode(root: WbxmlElement, options?: EncodeOptions): Uint8Array 
 
 function encodeSized(root: WbxmlElement, pages: CompiledCodePages, hint: number): Uint8Array {
   const writer = new ByteWriter(hint);
-  // The recursive encoder is the fast path (V8 optimises a function called once per element far
-  // better than one long loop); trees deeper than it allows go through the iterative core.
+  // The recursive encoder (encoder-recursive.ts) is the fast path; trees deeper than it allows
+  // go through the iterative core.
   if (new RecursiveEncoder(pages, writer).document(root)) return writer.finish();
   const fallback = new ByteWriter(1024);
   new EncoderCore(root, pages, fallback, Infinity, false).run(Infinity);
   return fallback.finish();
 }
 
-/** Documents estimated below this size are encoded into ordinary memory by `encodePooled`. */
+/** Documents below this size are left in (or copied into) ordinary memory by `encodePooled`. */
 const POOLED_MIN_BYTES = 16384;
 const noRelease = (): void => {};
 
@@ -59,14 +51,27 @@ const noRelease = (): void => {};
  */
 export function encodePooled(root: WbxmlElement, pool: BufferPool, options?: EncodeOptions): PooledBytes {
   const pages = compiledPages(options?.codePages);
-  const hint = sizeHint(root, 0);
-  // Small documents come from Node's preallocated slab or a few fresh pages: nothing to save.
-  if (hint < POOLED_MIN_BYTES) return { bytes: encodeSized(root, pages, hint), release: noRelease };
-  const initial = pool.acquire(hint);
+  // A free buffer is written into at once: the walk that estimates the size costs 10-15 % of a
+  // structure-heavy encode, and a recycled buffer is already mapped, so it is cheap to try. Only
+  // an empty pool needs the estimate, to size the new buffer (or to leave a small document alone).
+  let initial = pool.takeLargest();
+  let hint = 0;
+  if (initial === undefined) {
+    hint = sizeHint(root, 0);
+    // Small documents come from Node's preallocated slab or a few fresh pages: nothing to save.
+    if (hint < POOLED_MIN_BYTES) return { bytes: encodeSized(root, pages, hint), release: noRelease };
+    initial = pool.acquire(hint);
+  }
   const writer = new ByteWriter(hint, initial);
   if (!new RecursiveEncoder(pages, writer).document(root)) {
     pool.release(initial);
-    return { bytes: encodeSized(root, pages, hint), release: noRelease };
+    return { bytes: encodeSized(root, pages, sizeHint(root, 0)), release: noRelease };
+  }
+  if (writer.buf === initial && writer.pos < POOLED_MIN_BYTES) {
+    // A small document in a recycled buffer: copied out, so the buffer is free again at once.
+    const bytes = writer.finishCopy();
+    pool.release(initial);
+    return { bytes, release: noRelease };
   }
   const bytes = writer.finish();
   // Outgrown: the first buffer was not handed out and goes straight back; the grown one later.
@@ -104,130 +109,6 @@ function sizeHint(e: WbxmlElement, depth: number): number {
   if (e.utf8 !== undefined) return e.utf8.length + 6;
   if (e.opaque !== undefined) return e.opaque.length + 10;
   return 3;
-}
-
-/** Texts up to this many UTF-16 units are encoded inline by the recursive encoder. */
-const INLINE_TEXT = 32;
-
-/** Deeper than this, `encode` switches to the iterative core (EAS documents nest about 10 deep). */
-const MAX_RECURSION = 500;
-
-/** The synchronous encoder: one recursive call per element. Same output as EncoderCore. */
-class RecursiveEncoder {
-  private page = 0;
-  private readonly tokens: TagTokens;
-  /** Open elements, for error paths only. */
-  private readonly open: WbxmlElement[] = [];
-
-  constructor(
-    private readonly pages: CompiledCodePages,
-    private readonly w: ByteWriter,
-  ) {
-    this.tokens = new TagTokens(pages);
-  }
-
-  /** Write the whole document; false if the tree is too deep for recursion (nothing useful written). */
-  document(root: WbxmlElement): boolean {
-    const w = this.w;
-    w.ensure(4);
-    for (const b of EAS_HEADER) w.byte(b);
-    return this.element(root, 0);
-  }
-
-  private element(e: WbxmlElement, depth: number): boolean {
-    const w = this.w;
-    let packed = this.tokens.of(e.ns, e.tag);
-    if (packed < 0) packed = lookupUnknownToken(this.pages, e, this.open.map((o) => o.tag));
-    const page = packed >> 8;
-    const token = packed & 0xff;
-    if (page !== this.page) {
-      w.byte2(SWITCH_PAGE, page);
-      this.page = page;
-    }
-    const children = e.children;
-    const n = children.length;
-    if (n > 0) {
-      if (e.text !== undefined || e.utf8 !== undefined || e.opaque !== undefined || e.opaqueSource !== undefined) this.fail('mixed-content', e);
-      if (depth >= MAX_RECURSION) return false;
-      w.byte(token | CONTENT);
-      this.open.push(e);
-      for (let i = 0; i < n; i++) if (!this.element(children[i]!, depth + 1)) return false;
-      this.open.pop();
-      w.byte(END);
-      return true;
-    }
-    const text = e.text;
-    if (text !== undefined) {
-      if (e.utf8 !== undefined || e.opaque !== undefined || e.opaqueSource !== undefined) this.fail('mixed-content', e);
-      const n = text.length;
-      if (n <= INLINE_TEXT) {
-        // Short text, written right here: most EAS strings are short, and keeping this loop in
-        // the per-element function makes its speed independent of V8's inlining decisions
-        // (which otherwise depend on which documents the process happened to encode first).
-        w.ensure(n * 3 + 4);
-        const buf = w.buf;
-        let p = w.pos;
-        buf[p++] = token | CONTENT;
-        buf[p++] = STR_I;
-        let i = 0;
-        for (; i < n; i++) {
-          const c = text.charCodeAt(i);
-          if (c < 0x80) {
-            if (c === 0) this.fail('nul-in-text', e);
-            buf[p++] = c;
-          } else if (c < 0x800) {
-            buf[p++] = 0xc0 | (c >> 6);
-            buf[p++] = 0x80 | (c & 0x3f);
-          } else if ((c & 0xf800) === 0xd800) {
-            break; // a surrogate: the general path below handles pairs and lone ones
-          } else {
-            buf[p++] = 0xe0 | (c >> 12);
-            buf[p++] = 0x80 | ((c >> 6) & 0x3f);
-            buf[p++] = 0x80 | (c & 0x3f);
-          }
-        }
-        if (i === n) {
-          buf[p++] = 0;
-          buf[p++] = END;
-          w.pos = p;
-          return true;
-        }
-        // Nothing of this element was committed (w.pos is unchanged): start over below.
-      }
-      w.byte2(token | CONTENT, STR_I);
-      if (!w.cstring(text)) this.fail('nul-in-text', e);
-      w.byte(END);
-      return true;
-    }
-    const utf8 = e.utf8;
-    if (utf8 !== undefined) {
-      if (e.opaque !== undefined || e.opaqueSource !== undefined) this.fail('mixed-content', e);
-      w.byte2(token | CONTENT, STR_I);
-      if (!w.utf8Cstring(utf8)) this.fail('nul-in-text', e);
-      w.byte(END);
-      return true;
-    }
-    const opaque = e.opaque;
-    if (opaque !== undefined) {
-      if (e.opaqueSource !== undefined) this.fail('mixed-content', e);
-      w.byte2(token | CONTENT, OPAQUE);
-      w.mbUInt32(opaque.length);
-      w.bytes(opaque);
-      w.byte(END);
-      return true;
-    }
-    if (e.opaqueSource !== undefined) this.fail('opaque-source-sync', e);
-    w.byte(token);
-    return true;
-  }
-
-  private path(e: WbxmlElement): string {
-    return [...this.open.map((o) => o.tag), e.tag].join('/');
-  }
-
-  private fail(reason: 'mixed-content' | 'nul-in-text' | 'opaque-source-sync', e: WbxmlElement): never {
-    throw new EncodeError(reason, ENCODE_MESSAGES[reason], this.path(e));
-  }
 }
 
 /**

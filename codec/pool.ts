@@ -44,6 +44,17 @@ export class BufferPool {
     return allocBytes(size);
   }
 
+  /**
+   * The largest free buffer, or undefined if none is free: for a document whose size is not known
+   * in advance (the largest is the one most likely to hold it without growing).
+   */
+  takeLargest(): Uint8Array | undefined {
+    if (this.free.length === 0) return undefined;
+    let best = 0;
+    for (let i = 1; i < this.free.length; i++) if (this.free[i]!.length > this.free[best]!.length) best = i;
+    return this.free.splice(best, 1)[0];
+  }
+
   /** Hand a buffer back; it must no longer be read or written by anyone. */
   release(buf: Uint8Array): void {
     if (buf.length > this.maxBufferBytes || this.free.includes(buf)) return;

@@ -213,6 +213,13 @@ export class ByteWriter {
     return view(this.buf, this.pos);
   }
 
+  /** A copy of the bytes written so far, in fresh memory: the backing store may be reused at once. */
+  finishCopy(): Uint8Array {
+    const out = allocBytes(Math.max(16, this.pos));
+    out.set(this.buf.subarray(0, this.pos), 0);
+    return view(out, this.pos);
+  }
+
   /**
    * The bytes written since the last take, as a view that stays valid: the writer continues
    * in a fresh buffer of `nextSize` bytes.

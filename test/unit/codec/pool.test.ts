@@ -73,6 +73,29 @@ describe('encodePooled', () => {
     assert.deepEqual(Buffer.from(out.bytes), Buffer.from(encode(sync(1, 'x'))));
   });
 
+  it('writes into a free buffer without sizing the document first, and copies small documents out', () => {
+    const pool = new BufferPool();
+    const big = encodePooled(sync(20, 'body text '.repeat(100)), pool);
+    const recycled = big.bytes.buffer;
+    big.release();
+    assert.equal(pool.size, 1);
+    // A small document gets the free buffer, but leaves with a copy: the buffer is free again at once.
+    const small = encodePooled(sync(1, 'x'), pool);
+    assert.notEqual(small.bytes.buffer, recycled);
+    assert.equal(pool.size, 1);
+    assert.deepEqual(Buffer.from(small.bytes), Buffer.from(encode(sync(1, 'x'))));
+    small.release();
+    assert.equal(pool.size, 1);
+    // A larger document than the free buffer holds grows out of it; the free one goes back.
+    const large = sync(400, 'more body text '.repeat(100));
+    const out = encodePooled(large, pool);
+    assert.notEqual(out.bytes.buffer, recycled);
+    assert.deepEqual(Buffer.from(out.bytes), Buffer.from(encode(large)));
+    assert.equal(pool.size, 1);
+    out.release();
+    assert.equal(pool.size, 2);
+  });
+
   it('does not keep buffers above maxBufferBytes, nor more than maxFree', () => {
     const pool = new BufferPool({ maxFree: 2, maxBufferBytes: 1 << 20 });
     const huge = encodePooled(el('AirSync', 'Sync', [el('AirSyncBase', 'Data', new Uint8Array(2 << 20))]), pool);
