@@ -51,3 +51,17 @@ export function imapSuite(token: string, who: ImapUser = USERS.alice): { readonl
     },
   };
 }
+
+/**
+ * Makes a pooled session's client push the name of every command it sends onto `sent`, so a
+ * test can count the adapter's round trips. Returns the session.
+ */
+export function recordCommands<S extends { readonly client: ImapFlow }>(session: S, sent: string[]): S {
+  const raw = session.client as unknown as { exec: (command: string, ...rest: unknown[]) => Promise<unknown> };
+  const exec = raw.exec.bind(raw);
+  raw.exec = (command, ...rest) => {
+    sent.push(command);
+    return exec(command, ...rest);
+  };
+  return session;
+}

@@ -23,6 +23,7 @@ import {
   type MailboxRef,
 } from '../../../gateway/ports/mail-messages.js';
 import { seedMailbox, type SeedMailboxResult } from '../../../test-fixtures/seed/index.js';
+import { recordCommands } from '../../support/imap.js';
 import { closedPort, IMAP_HOST, IMAP_PORT, requireImap, USERS } from '../../support/backing.js';
 
 const RUN = `mm${process.pid.toString(36)}${Date.now().toString(36)}`;
@@ -62,17 +63,8 @@ function leaves(p: MimePart): MimePart[] {
 describe('ImapMailMessages on Dovecot', { timeout: 120_000 }, () => {
   before(async () => {
     await requireImap();
-    pool = new SessionPool(async (c) => {
-      const session = await openImapSession(endpoint(IMAP_PORT), c);
-      // Every command this adapter sends, by name, to count round trips.
-      const raw = session.client as unknown as { exec: (command: string, ...rest: unknown[]) => Promise<unknown> };
-      const exec = raw.exec.bind(raw);
-      raw.exec = (command, ...rest) => {
-        sent.push(command);
-        return exec(command, ...rest);
-      };
-      return session;
-    }, poolOptions);
+    // Every command this adapter sends, by name, to count round trips.
+    pool = new SessionPool(async (c) => recordCommands(await openImapSession(endpoint(IMAP_PORT), c), sent), poolOptions);
     messages = new ImapMailMessages(pool, ALICE, new AbortController().signal);
     checker = new ImapFlow({ host: IMAP_HOST, port: IMAP_PORT, secure: false, auth: { user: USERS.alice.user, pass: USERS.alice.password }, logger: false });
     await checker.connect();

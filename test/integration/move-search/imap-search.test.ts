@@ -14,6 +14,7 @@ import { BackendCredentials } from '../../../gateway/ports/credentials.js';
 import { FolderNotFoundError } from '../../../gateway/ports/mail-messages.js';
 import { seedMailbox, type SeedMailboxResult } from '../../../test-fixtures/seed/index.js';
 import { IMAP_HOST, IMAP_PORT, requireImap, USERS } from '../../support/backing.js';
+import { recordCommands } from '../../support/imap.js';
 
 const RUN = `mvs${process.pid.toString(36)}${Date.now().toString(36)}`;
 const BOX = `${RUN}-search`;
@@ -36,16 +37,7 @@ function commonWord(): { word: string; uids: number[] } {
 describe('ImapMailMessages.searchMessages on Dovecot', { timeout: 180_000 }, () => {
   before(async () => {
     await requireImap();
-    pool = new SessionPool(async (c) => {
-      const session = await openImapSession({ host: IMAP_HOST, port: IMAP_PORT, secure: false, rejectUnauthorized: false, connectTimeoutMs: 5000 }, c);
-      const raw = session.client as unknown as { exec: (command: string, ...rest: unknown[]) => Promise<unknown> };
-      const exec = raw.exec.bind(raw);
-      raw.exec = (command, ...rest) => {
-        sent.push(command);
-        return exec(command, ...rest);
-      };
-      return session;
-    }, poolOptions);
+    pool = new SessionPool(async (c) => recordCommands(await openImapSession({ host: IMAP_HOST, port: IMAP_PORT, secure: false, rejectUnauthorized: false, connectTimeoutMs: 5000 }, c), sent), poolOptions);
     messages = new ImapMailMessages(pool, ALICE, new AbortController().signal);
     seeded = await seedMailbox({ user: USERS.alice.user, password: USERS.alice.password, mailbox: BOX, count: 2000, seed: 11 });
   });
