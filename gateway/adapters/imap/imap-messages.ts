@@ -374,7 +374,7 @@ export class ImapMailMessages implements MailMessages {
    * UIDVALIDITY, runs `fn`, and turns what imapflow throws into the port's errors. Reads are
    * retried once on a fresh session when a pooled one turns out dead.
    */
-  async #run<T>(what: string, box: MailboxRef | undefined, mode: 'read' | 'write' | 'none', fn: (client: ImapFlow) => Promise<T>, sessions: { prefer?: string; avoid?: string } = {}): Promise<T> {
+  async #run<T>(what: string, box: MailboxRef | undefined, mode: 'read' | 'write' | 'none', fn: (client: ImapFlow) => Promise<T>, sessions: { prefer?: string } = {}): Promise<T> {
     const prefer = box?.path ?? sessions.prefer;
     try {
       return await this.pool.use(this.credentials, this.signal, async (session) => {
@@ -384,7 +384,6 @@ export class ImapMailMessages implements MailMessages {
       }, {
         retryOnDeadSession: mode === 'read',
         ...(prefer !== undefined ? { prefer: (session: ImapSession) => isSelected(session.client, prefer) } : {}),
-        ...(sessions.avoid !== undefined ? { avoid: (session: ImapSession) => isSelected(session.client, sessions.avoid!) } : {}),
       });
     } catch (err) {
       if (err instanceof MailMessageError) throw err;

@@ -48,13 +48,6 @@ export interface UseOptions<S = unknown> {
    * SELECT whose cost grows with the mailbox), else the most recently used one.
    */
   readonly prefer?: (session: S) => boolean;
-  /**
-   * The opposite: a session this rejects is taken only when no other is idle and no new one may
-   * be opened (for IMAP, STATUS of a mailbox must not run on a session that has it selected:
-   * Dovecot answers from that session's view, which misses a delete and recreate). The caller
-   * must cope with getting one anyway.
-   */
-  readonly avoid?: (session: S) => boolean;
 }
 
 interface Entry<S> {
@@ -123,11 +116,7 @@ export class SessionPool<S extends PoolableSession> {
       if (this.#closed) throw new BackendUnavailableError('imap', 'the gateway is shutting down');
       signal.throwIfAborted();
       const slot = this.#slot(key);
-      const avoid = opts.avoid;
-      const acceptable = avoid ? (s: S) => !avoid(s) && (opts.prefer?.(s) ?? true) : opts.prefer;
-      let idle = this.#takeIdle(slot, acceptable, avoid !== undefined);
-      const mayOpen = slot.busy + slot.idle.length < this.options.maxPerUser && this.#total < this.options.maxConnections;
-      if (!idle && avoid && !mayOpen) idle = this.#takeIdle(slot);
+      const idle = this.#takeIdle(slot, opts.prefer);
       if (idle) {
         slot.busy += 1;
         return idle;
@@ -173,7 +162,7 @@ export class SessionPool<S extends PoolableSession> {
    * Most recently used first (among those `accept` takes, when any), so a burst's extra sessions
    * are the ones that expire. `only`: none but those `accept` takes.
    */
-  #takeIdle(slot: Slot<S>, accept?: (session: S) => boolean, only = false): Entry<S> | undefined {
+  #takeIdle(slot: Slot<S>, accept?: (session: S) => boolean): Entry<S> | undefined {
     if (accept) {
       for (let i = slot.idle.length - 1; i >= 0; i--) {
         const entry = slot.idle[i]!;
@@ -182,7 +171,6 @@ export class SessionPool<S extends PoolableSession> {
         clearTimeout(entry.timer);
         return entry;
       }
-      if (only) return undefined;
     }
     for (let entry = slot.idle.pop(); entry; entry = slot.idle.pop()) {
       clearTimeout(entry.timer);

@@ -1,7 +1,6 @@
 /**
  * Session affinity in the pool: `prefer` picks the idle session a request wants (for IMAP, the
- * one with its mailbox selected), `avoid` keeps a request off one (STATUS must not run on the
- * session that has the mailbox selected), opening another session when the user may have one.
+ * one with its mailbox selected).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -55,17 +54,5 @@ describe('SessionPool affinity', () => {
     assert.equal(await p.use(alice, signal, async (s) => s.id), 2, 'most recently used without a preference');
     assert.equal(await p.use(alice, signal, async (s) => s.id, { prefer: inbox }), 1);
     assert.equal(await p.use(alice, signal, async (s) => s.id, { prefer: (s) => s.selected === 'Drafts' }), 1, 'none preferred: most recent');
-  });
-
-  it('avoid: another idle session, else a new one, else (no room) the avoided one', async () => {
-    const { p, opened } = pool(2);
-    await p.use(alice, signal, async (s) => void (s.selected = 'INBOX'));
-    assert.equal(await p.use(alice, signal, async (s) => s.id, { avoid: inbox }), 2, 'a second session is opened');
-    assert.equal(opened.length, 2);
-    assert.equal(await p.use(alice, signal, async (s) => s.id, { avoid: inbox }), 2, 'then that one is reused');
-    await p.use(alice, signal, async (s) => void (s.selected = 'INBOX'));
-    // Both have INBOX selected and maxPerUser is reached: the avoided session is lent anyway.
-    assert.equal(await p.use(alice, signal, async (s) => inbox(s), { avoid: inbox }), true);
-    assert.equal(opened.length, 2);
   });
 });
