@@ -159,9 +159,10 @@ export interface MailMessages {
    */
   fetchViews(box: MailboxRef, uids: readonly number[], opts?: FetchViewsOptions): Promise<Map<number, MessageView>>;
   /**
-   * Each UID's flags and keywords, from one UID FETCH (FLAGS): what a change that carries only
-   * Read/Flag/Categories needs, without the envelope and structure a view costs the server to
-   * parse for messages it has not cached. UIDs that are gone are absent.
+   * Each UID's flags and keywords (without \Recent, as in views), from one UID FETCH (FLAGS):
+   * what a change that carries only Read/Flag/Categories needs, without the envelope and
+   * structure a view costs the server to parse for messages it has not cached. UIDs that are
+   * gone are absent.
    */
   fetchFlags(box: MailboxRef, uids: readonly number[]): Promise<Map<number, readonly string[]>>;
   /**

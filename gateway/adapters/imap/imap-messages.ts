@@ -124,10 +124,11 @@ export class ImapMailMessages implements MailMessages {
 
   async fetchFlags(box: MailboxRef, uids: readonly number[]): Promise<Map<number, readonly string[]>> {
     checkUids(uids);
+    const out = new Map<number, readonly string[]>();
+    if (uids.length === 0) return out;
     return this.#run('FETCH', box, 'read', async (client) => {
-      const out = new Map<number, readonly string[]>();
-      for (const set of uids.length ? uidSets(uids) : []) {
-        for await (const m of client.fetch(set, { uid: true, flags: true }, { uid: true })) out.set(m.uid, [...(m.flags ?? [])]);
+      for (const set of uidSets(uids)) {
+        for await (const m of client.fetch(set, { uid: true, flags: true }, { uid: true })) out.set(m.uid, withoutRecent(m.flags ?? []));
       }
       return out;
     });
