@@ -12,6 +12,7 @@
  */
 import type { MessageAddressObject, MessageEnvelopeObject, MessageStructureObject } from 'imapflow';
 import type { MailAddress, MessageView, MimePart } from '../../../convert/email/message-view.js';
+import { withoutRecent } from './imap-commands.js';
 
 /** The header fields fetched with every view (BODY.PEEK[HEADER.FIELDS (...)]). */
 export const VIEW_HEADER_FIELDS = ['Importance', 'X-Priority', 'X-MSMail-Priority', 'Priority', 'Content-Class', 'Thread-Topic', 'References'] as const;
@@ -59,12 +60,7 @@ export function toMessageView(row: FetchedRow): MessageView {
     delete headers.references;
     view.headers = headers;
   }
-  // \Recent tells "new to this session", nothing about the message.
-  if (row.flags) {
-    const flags: string[] = [];
-    for (const f of row.flags) if (f.toLowerCase() !== '\\recent') flags.push(f);
-    view.flags = flags;
-  }
+  if (row.flags) view.flags = withoutRecent(row.flags);
   const internalDate = toDate(row.internalDate);
   if (internalDate) view.internalDate = internalDate;
   if (row.size !== undefined) view.size = row.size;
