@@ -12,6 +12,8 @@ export interface ImapToken {
   readonly type?: string;
   readonly value?: unknown;
   readonly section?: unknown;
+  /** `<origin>` (or origin and length) after a section, as in BODY[1]<0>. */
+  readonly partial?: number[];
 }
 export type ImapAttribute = ImapToken | ImapAttribute[] | null;
 

@@ -11,7 +11,8 @@
 import type { ImapFlow } from 'imapflow';
 import type { FetchRequest } from '../../../convert/email/body-plan.js';
 import type { FetchedPart } from '../../../convert/email/message-view.js';
-import { rawExec, type ImapAttribute, type ImapToken } from '../raw-exec.js';
+import { fetchRows } from '../fetch-rows.js';
+import type { ImapAttribute, ImapToken } from '../raw-exec.js';
 import { uidSets } from './view-fetch.js';
 
 /** One message's wanted sections: section -> byte limit (undefined: the whole section). */
@@ -112,19 +113,12 @@ export async function fetchPartsGrouped(client: ImapFlow, wanted: ReadonlyMap<nu
     const items = partsItems(sections);
     const ours = new Set(uids);
     for (const set of uidSets(uids)) {
-      const res = await rawExec(client).exec('UID FETCH', [{ type: 'SEQUENCE', value: set }, items], {
-        untagged: {
-          FETCH: async (u) => {
-            const list = u.attributes?.[1];
-            if (!Array.isArray(list)) return;
-            const msg = parsePartsRow(list);
-            // Skip rows that carry no body data (an unsolicited flag update for another message).
-            if (msg.uid === undefined || !ours.has(msg.uid) || (msg.bodyParts === undefined && msg.source === undefined)) return;
-            out.set(msg.uid, toFetchedParts(sections, msg));
-          },
-        },
+      await fetchRows(client, 'UID FETCH', [{ type: 'SEQUENCE', value: set }, items], (list) => {
+        const msg = parsePartsRow(list);
+        // Skip rows that carry no body data (an unsolicited flag update for another message).
+        if (msg.uid === undefined || !ours.has(msg.uid) || (msg.bodyParts === undefined && msg.source === undefined)) return;
+        out.set(msg.uid, toFetchedParts(sections, msg));
       });
-      res.next();
     }
   }
   return out;

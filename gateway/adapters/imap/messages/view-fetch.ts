@@ -5,14 +5,15 @@
  *                    BODY.PEEK[HEADER.FIELDS (IMPORTANCE X-PRIORITY ... REFERENCES)])
  *
  * imapflow's fetch() cannot ask for PREVIEW (RFC 8970) and drops it from answers, so this goes
- * through imapflow's command queue directly (as the folder listing does for LIST-STATUS) and
- * parses ENVELOPE and BODYSTRUCTURE with imapflow's own parsers. Rows are turned into views as
+ * through imapflow's command queue directly with the rows tokenized by fetch-rows.ts, and parses
+ * ENVELOPE and BODYSTRUCTURE with imapflow's own parsers. Rows are turned into views as
  * they arrive, so the raw response of a large window is not kept.
  */
 import type { ImapFlow, MessageEnvelopeObject, MessageStructureObject } from 'imapflow';
 import { parseBodystructure, parseEnvelope } from 'imapflow/lib/tools.js';
 import type { MessageView } from '../../../convert/email/message-view.js';
-import { rawExec, type ImapAttribute, type ImapToken } from '../raw-exec.js';
+import { fetchRows } from '../fetch-rows.js';
+import type { ImapAttribute, ImapToken } from '../raw-exec.js';
 import { toMessageView, VIEW_HEADER_FIELDS, type FetchedRow } from './to-view.js';
 
 type Token = ImapToken;
@@ -112,17 +113,10 @@ export async function fetchViewRows(client: ImapFlow, set: string, opts: { previ
   if (opts.preview && client.capabilities.has('PREVIEW')) items.push(atom('PREVIEW'));
   items.push({ type: 'ATOM', value: 'BODY.PEEK', section: [atom('HEADER.FIELDS'), VIEW_HEADER_FIELDS.map((h) => atom(h.toUpperCase()))] });
   const views = new Map<number, MessageView>();
-  const res = await rawExec(client).exec('UID FETCH', [{ type: 'SEQUENCE', value: set }, items], {
-    untagged: {
-      FETCH: async (u) => {
-        const list = u.attributes?.[1];
-        if (!Array.isArray(list)) return;
-        const { uid, row, complete } = parseViewRow(list);
-        // Unsolicited FETCH rows (a flag change by another client) carry no structure: not ours.
-        if (uid !== undefined && complete) views.set(uid, toMessageView(row));
-      },
-    },
+  await fetchRows(client, 'UID FETCH', [{ type: 'SEQUENCE', value: set }, items], (list) => {
+    const { uid, row, complete } = parseViewRow(list);
+    // Unsolicited FETCH rows (a flag change by another client) carry no structure: not ours.
+    if (uid !== undefined && complete) views.set(uid, toMessageView(row));
   });
-  res.next();
   return views;
 }
