@@ -99,7 +99,7 @@ async function withImap<T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> {
 }
 
 function print(r: Row): void {
-  const lines = [`\n${r.size} messages (times: (a) one run, (b)/(c) median of ${rounds}; ratio = gateway / floor)`];
+  const lines = [`\n${r.size} messages (times: (a) one run, on warm code (see below for the first run); (b)/(c) median of ${rounds}; ratio = gateway / floor)`];
   lines.push(`  ${'path'.padEnd(22)}${'(a) initial sync'.padEnd(22)}${'(b) no change'.padEnd(22)}${'(c) 10 flag changes'.padEnd(22)}peak RSS`);
   const f = r.floor;
   if (f) lines.push(`  ${'floor (imapflow)'.padEnd(22)}${fmt(f.initialMs).padEnd(22)}${fmt(f.noChangeMs).padEnd(22)}${fmt(f.flagChangeMs).padEnd(22)}-`);
@@ -111,6 +111,9 @@ function print(r: Row): void {
   if (r.direct) {
     const p = r.direct;
     lines.push(`  ${'gateway in-process'.padEnd(22)}${cell(p.initialMs, f?.initialMs)}${cell(p.noChangeMs, f?.noChangeMs)}${cell(p.flagChangeMs, f?.flagChangeMs)}-`);
+  }
+  for (const [name, p] of [['HTTP', r.eas], ['in-process', r.direct]] as const) {
+    if (p?.coldInitialMs !== undefined) lines.push(`  ${name}: (a) in a fresh process, for a device synced first: ${fmt(p.coldInitialMs)} ${ratio(p.coldInitialMs, f?.initialMs)}${r.eas === p && r.eas.coldInitialCpuS !== undefined ? ` (CPU ${r.eas.coldInitialCpuS.toFixed(2)} s)` : ''}`);
   }
   if (f) lines.push(`  floor runs (a): ${(r.floorRuns ?? []).map(fmt).join(', ')}; a QRESYNC EXAMINE of the folder (what (c) costs without a kept selection): ${fmt(f.examineMs)}`);
   for (const [name, p] of [['HTTP', r.eas], ['in-process', r.direct]] as const) {
