@@ -175,8 +175,12 @@ export interface MailMessages {
    * same limits share one UID FETCH (a window of 100 costs a few round trips, not 100). Same
    * semantics per message (partial, never \Seen); UIDs that are gone are absent. Optional: an
    * implementation without it is asked per message.
+   *
+   * `onParts`, when given, is called with each message's parts as soon as they have arrived, while
+   * the rest are still coming (so a caller can convert one message while the server sends the
+   * next); it may be called again for the same UID if the fetch is retried on a fresh session.
    */
-  fetchPartsMany?(box: MailboxRef, wanted: readonly PartsRequest[]): Promise<Map<number, FetchedPart[]>>;
+  fetchPartsMany?(box: MailboxRef, wanted: readonly PartsRequest[], onParts?: (uid: number, parts: FetchedPart[]) => void): Promise<Map<number, FetchedPart[]>>;
   /**
    * One part, streamed from the server in chunks while the caller reads (attachments of any
    * size). The session stays lent to the stream until it ends, fails or is destroyed: read it

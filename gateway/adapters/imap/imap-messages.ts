@@ -147,7 +147,7 @@ export class ImapMailMessages implements MailMessages {
     });
   }
 
-  async fetchPartsMany(box: MailboxRef, wanted: readonly PartsRequest[]): Promise<Map<number, FetchedPart[]>> {
+  async fetchPartsMany(box: MailboxRef, wanted: readonly PartsRequest[], onParts?: (uid: number, parts: FetchedPart[]) => void): Promise<Map<number, FetchedPart[]>> {
     checkUids(wanted.map((w) => w.uid));
     const sections = new Map<number, WantedSections>();
     for (const w of wanted) {
@@ -155,10 +155,11 @@ export class ImapMailMessages implements MailMessages {
       sections.set(w.uid, wantedSections(w.requests));
     }
     const empty = [...sections].filter(([, s]) => s.size === 0).map(([uid]) => uid);
+    // A message that asked for nothing has nothing to miss, gone or not.
+    for (const uid of empty) onParts?.(uid, []);
     if (empty.length === sections.size) return new Map(empty.map((uid) => [uid, []]));
     return this.#run('FETCH', box, 'read', async (client) => {
-      const out = await fetchPartsGrouped(client, sections);
-      // A message that asked for nothing has nothing to miss, gone or not.
+      const out = await fetchPartsGrouped(client, sections, onParts);
       for (const uid of empty) out.set(uid, []);
       return out;
     });

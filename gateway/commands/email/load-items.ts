@@ -13,7 +13,7 @@ import { toEmailItem } from '../../convert/email/to-email-item.js';
 import { EMAIL_SCHEMA, type EmailFlag, type EmailItem } from '../../items/email.js';
 import { toApplicationData } from '../../items/schema.js';
 import type { ItemVersion } from '../../items/version.js';
-import { MessageNotFoundError, type MailboxRef, type MailMessages } from '../../ports/mail-messages.js';
+import { MessageNotFoundError, type MailboxRef, type MailMessages, type PartsRequest } from '../../ports/mail-messages.js';
 import { formatFileReference } from './file-reference.js';
 
 export interface LoadEmailOptions {
@@ -38,14 +38,34 @@ export async function loadEmailItems(messages: MailMessages, box: MailboxRef, ui
   const present = uids.filter((uid) => views.has(uid));
   const plans = new Map(present.map((uid) => [uid, planBodyFetch(views.get(uid)!, opts.body, opts.version)]));
   if (messages.fetchPartsMany) {
-    // Batched: messages asking for the same sections share one UID FETCH.
-    const wanted = present.filter((uid) => plans.get(uid)!.fetch.length > 0).map((uid) => ({ uid, requests: plans.get(uid)!.fetch }));
-    const parts = wanted.length ? await messages.fetchPartsMany(box, wanted) : new Map<number, FetchedPart[]>();
+    // Batched: messages asking for the same sections share one UID FETCH. Each item is built as
+    // its parts arrive, while the server is still sending the next message's.
+    const wanted: PartsRequest[] = [];
     for (const uid of present) {
       const plan = plans.get(uid)!;
-      const fetched = plan.fetch.length === 0 ? [] : parts.get(uid);
-      // Absent: the message went away between the view and the body fetch.
-      if (fetched) items.set(uid, toItem(uid, views.get(uid)!, plan, fetched, opts));
+      if (plan.fetch.length === 0) items.set(uid, toItem(uid, views.get(uid)!, plan, [], opts));
+      else wanted.push({ uid, requests: plan.fetch });
+    }
+    if (wanted.length) {
+      const failure: { err?: unknown } = {};
+      const build = (uid: number, parts: FetchedPart[]): void => {
+        if ('err' in failure) return;
+        try {
+          items.set(uid, toItem(uid, views.get(uid)!, plans.get(uid)!, parts, opts));
+        } catch (err) {
+          failure.err = err;
+        }
+      };
+      const parts = await messages.fetchPartsMany(box, wanted, build);
+      // Parts a port hands over only at the end; a message missing from the answer went away
+      // between the view and the body fetch.
+      for (const { uid } of wanted) {
+        const p = items.has(uid) ? undefined : parts.get(uid);
+        if (p) build(uid, p);
+      }
+      // A conversion failure fails the load, as it did when items were built after the fetch:
+      // never a silently missing item.
+      if ('err' in failure) throw failure.err;
     }
     return items;
   }

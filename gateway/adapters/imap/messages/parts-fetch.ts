@@ -99,7 +99,7 @@ function partsItems(wanted: WantedSections): ImapToken[] {
  * Through imapflow's command queue with the rows read here, as the view fetch does: its fetch()
  * compiles every key back to text and hashes an id per row, a tenth of a Sync window's parse time.
  */
-export async function fetchPartsGrouped(client: ImapFlow, wanted: ReadonlyMap<number, WantedSections>): Promise<Map<number, FetchedPart[]>> {
+export async function fetchPartsGrouped(client: ImapFlow, wanted: ReadonlyMap<number, WantedSections>, onParts?: (uid: number, parts: FetchedPart[]) => void): Promise<Map<number, FetchedPart[]>> {
   const groups = new Map<string, { sections: WantedSections; uids: number[] }>();
   for (const [uid, sections] of wanted) {
     if (sections.size === 0) continue;
@@ -117,7 +117,9 @@ export async function fetchPartsGrouped(client: ImapFlow, wanted: ReadonlyMap<nu
         const msg = parsePartsRow(list);
         // Skip rows that carry no body data (an unsolicited flag update for another message).
         if (msg.uid === undefined || !ours.has(msg.uid) || (msg.bodyParts === undefined && msg.source === undefined)) return;
-        out.set(msg.uid, toFetchedParts(sections, msg));
+        const parts = toFetchedParts(sections, msg);
+        out.set(msg.uid, parts);
+        onParts?.(msg.uid, parts);
       });
     }
   }
