@@ -3,17 +3,21 @@
  * body fetches of a varied folder (the converter fixtures: S/MIME, iMIP, legacy charsets,
  * attachments; seeded mail; hand-made headers with quotes, backslashes, groups, raw UTF-8,
  * RFC 2231 names, a nested message) is recorded as it arrives, and must be taken by the
- * tokenizer (not left to imapflow) and come out exactly as imapflow's parser reads it.
+ * tokenizer (not left to imapflow) and come out exactly as imapflow's parser reads it; its
+ * ENVELOPE and BODYSTRUCTURE must read as imapflow's own readers make them.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { ImapFlow } from 'imapflow';
 import parser from 'imapflow/lib/handler/imap-parser.js';
+import { parseBodystructure as theirStructure, parseEnvelope as theirEnvelope } from 'imapflow/lib/tools.js';
 import { hookFetchRows } from '../../../gateway/adapters/imap/fetch-rows.js';
 import { tokenizeFetch } from '../../../gateway/adapters/imap/fetch-tokenizer.js';
+import type { ImapAttribute } from '../../../gateway/adapters/imap/raw-exec.js';
 import { ImapMailMessages } from '../../../gateway/adapters/imap/imap-messages.js';
 import { ImapSession } from '../../../gateway/adapters/imap/imap-session.js';
+import { parseBodystructure, parseEnvelope } from '../../../gateway/adapters/imap/messages/structure-parse.js';
 import { SessionPool } from '../../../gateway/adapters/imap/session-pool.js';
 import { planBodyFetch } from '../../../gateway/convert/email/body-plan.js';
 import { BackendCredentials } from '../../../gateway/ports/credentials.js';
@@ -92,6 +96,13 @@ describe('FETCH tokenizer on Dovecot', { timeout: 120_000 }, () => {
       assert.ok(ours, `left to imapflow: ${text}`);
       const theirs = (await parser(r.payload, { literals: [...r.literals] })) as { command: string; attributes: unknown[] };
       assert.deepStrictEqual({ seq: ours.seq, list: ours.list }, { seq: theirs.command, list: theirs.attributes[1] }, text);
+      for (let i = 0; i + 1 < ours.list.length; i += 2) {
+        const key = String((ours.list[i] as { value?: unknown } | null)?.value).toUpperCase();
+        const value: ImapAttribute | undefined = ours.list[i + 1];
+        if (!Array.isArray(value)) continue;
+        if (key === 'ENVELOPE') assert.deepStrictEqual(parseEnvelope(value), theirEnvelope(value as never), text);
+        if (key === 'BODYSTRUCTURE') assert.deepStrictEqual(parseBodystructure(value), theirStructure(value as never), text);
+      }
     }
   });
 });

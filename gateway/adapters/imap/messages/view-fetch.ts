@@ -5,15 +5,15 @@
  *                    BODY.PEEK[HEADER.FIELDS (IMPORTANCE X-PRIORITY ... REFERENCES)])
  *
  * imapflow's fetch() cannot ask for PREVIEW (RFC 8970) and drops it from answers, so this goes
- * through imapflow's command queue directly with the rows tokenized by fetch-rows.ts, and parses
- * ENVELOPE and BODYSTRUCTURE with imapflow's own parsers. Rows are turned into views as
+ * through imapflow's command queue directly with the rows tokenized by fetch-rows.ts, and reads
+ * ENVELOPE and BODYSTRUCTURE as imapflow's parsers do (structure-parse.ts). Rows are turned into views as
  * they arrive, so the raw response of a large window is not kept.
  */
 import type { ImapFlow, MessageEnvelopeObject, MessageStructureObject } from 'imapflow';
-import { parseBodystructure, parseEnvelope } from 'imapflow/lib/tools.js';
 import type { MessageView } from '../../../convert/email/message-view.js';
 import { fetchRows } from '../fetch-rows.js';
 import type { ImapAttribute, ImapToken } from '../raw-exec.js';
+import { parseBodystructure, parseEnvelope } from './structure-parse.js';
 import { toMessageView, VIEW_HEADER_FIELDS, type FetchedRow } from './to-view.js';
 
 type Token = ImapToken;
@@ -80,10 +80,10 @@ export function parseViewRow(list: Attribute[]): { uid: number | undefined; row:
         flags = Array.isArray(value) ? value.map((f) => str(f)).filter((f): f is string => f !== undefined) : [];
         break;
       case 'ENVELOPE':
-        if (Array.isArray(value)) envelope = parseEnvelope(value as never);
+        if (Array.isArray(value)) envelope = parseEnvelope(value);
         break;
       case 'BODYSTRUCTURE':
-        if (Array.isArray(value)) bodyStructure = parseBodystructure(value as never);
+        if (Array.isArray(value)) bodyStructure = parseBodystructure(value);
         break;
       case 'INTERNALDATE':
         internalDate = str(value);

@@ -7,31 +7,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import parser from 'imapflow/lib/handler/imap-parser.js';
 import { tokenizeFetch } from '../../../../../gateway/adapters/imap/fetch-tokenizer.js';
+import { generatedFetchLines, streamItem } from '../../../../support/fetch-lines.js';
 
 /**
  * A response as imapflow's stream hands it over: the lines joined, each literal's bytes cut out
  * into `literals` after its `{N}\r\n` marker. Literals are written as «text» here.
  */
-const MARK = Buffer.byteLength('«');
-
-function streamItem(text: string | Buffer): { payload: Buffer; literals: Buffer[] } {
-  const raw = Buffer.isBuffer(text) ? text : Buffer.from(text);
-  const literals: Buffer[] = [];
-  const parts: Buffer[] = [];
-  let at = 0;
-  for (;;) {
-    const open = raw.indexOf('«', at);
-    if (open < 0) break;
-    const close = raw.indexOf('»', open);
-    const body = raw.subarray(open + MARK, close);
-    parts.push(raw.subarray(at, open), Buffer.from(`{${body.length}}\r\n`));
-    literals.push(Buffer.from(body));
-    at = close + MARK;
-  }
-  parts.push(raw.subarray(at));
-  return { payload: Buffer.concat(parts), literals };
-}
-
 async function imapflowList(item: { payload: Buffer; literals: Buffer[] }): Promise<unknown> {
   const parsed = (await parser(item.payload, { literals: [...item.literals] })) as { command: string; attributes: unknown[] };
   return { seq: parsed.command, list: parsed.attributes[1] };
@@ -101,39 +82,6 @@ describe('fetch tokenizer', () => {
   });
 
   it('matches imapflow on 3,000 generated rows', async () => {
-    let seed = 0x5eed;
-    const rnd = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
-    };
-    const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)]!;
-    const words = ['a', 'Hello', 'Grüße', '日本語', 'x y', '', 'quote"d', 'back\\slash', '=?utf-8?B?w7w=?=', 'tab\there', '(paren)', '[b]', '{3}', 'NIL', '*', '%'];
-    const str = (): string => {
-      const w = pick(words);
-      return rnd(5) === 0 ? `«${w}»` : `"${w.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-    };
-    const nstr = (): string => (rnd(4) === 0 ? pick(['NIL', 'nil', 'Nil']) : str());
-    const addr = (): string => `(${nstr()} NIL ${nstr()} ${nstr()})`;
-    const addrs = (): string => (rnd(3) === 0 ? 'NIL' : `(${Array.from({ length: 1 + rnd(3) }, addr).join('')})`);
-    const part = (depth: number): string => {
-      if (depth < 3 && rnd(3) === 0) return `(${Array.from({ length: 1 + rnd(3) }, () => part(depth + 1)).join('')} ${str()} (${str()} ${str()}) NIL NIL NIL)`;
-      return `(${str()} ${str()} (${str()} ${str()}) ${nstr()} ${nstr()} ${str()} ${rnd(9999)} ${rnd(99)} NIL ${rnd(2) ? `(${str()} (${str()} ${str()}))` : 'NIL'} NIL NIL)`;
-    };
-    const items = [
-      () => `UID ${1 + rnd(1_000_000)}`,
-      () => `FLAGS (${Array.from({ length: rnd(4) }, () => pick(['\\Seen', '\\Answered', '\\Flagged', '$Forwarded', '$label1', 'Junk', 'a:b', '1,a', '\\*'])).join(' ')})`,
-      () => `INTERNALDATE "0${1 + rnd(9)}-Feb-2026 09:00:05 +0000"`,
-      () => `RFC822.SIZE ${rnd(100000)}`,
-      () => `MODSEQ (${1 + rnd(1e9)})`,
-      () => `ENVELOPE (${nstr()} ${nstr()} ${addrs()} ${addrs()} ${addrs()} ${addrs()} ${addrs()} ${addrs()} ${nstr()} ${nstr()})`,
-      () => `BODYSTRUCTURE ${part(0)}`,
-      () => `BODY[${pick(['1', '1.2', 'TEXT', 'HEADER', ''])}]${rnd(2) ? `<${rnd(3) ? 0 : rnd(500)}>` : ''} ${nstr()}`,
-      () => `BODY[HEADER.FIELDS (${pick(['IMPORTANCE', 'X-PRIORITY REFERENCES', 'IN-REPLY-TO'])})] ${str()}`,
-      () => `PREVIEW ${nstr()}`,
-    ];
-    for (let i = 0; i < 3000; i++) {
-      const chosen = Array.from({ length: 1 + rnd(6) }, () => pick(items)());
-      await assertSame(`* ${1 + rnd(99999)} FETCH (${chosen.join(' ')})`);
-    }
+    for (const line of generatedFetchLines(3000, 0x5eed)) await assertSame(line);
   });
 });
