@@ -94,13 +94,38 @@ function partsItems(wanted: WantedSections): ImapToken[] {
   return items;
 }
 
+type Group = { sections: WantedSections; uids: number[] };
+
+/**
+ * Groups are merged into one FETCH of the union of their sections when every section is a short
+ * partial read and there are few of them: a message's sections it did not ask for then cost the
+ * server at most MERGE_MAX_SECTIONS reads of at most MERGE_MAX_BYTES each (and a section a message
+ * does not have comes back empty), where every further group would cost a round trip. A Sync
+ * window of mail whose HTML sits at 1, 2, 1.2 or 2.1 becomes one FETCH instead of four.
+ */
+const MERGE_MAX_SECTIONS = 4;
+const MERGE_MAX_BYTES = 32 * 1024;
+
+export function mergeGroups(groups: readonly Group[]): Group[] {
+  if (groups.length <= 1) return [...groups];
+  const union: WantedSections = new Map();
+  for (const g of groups) {
+    for (const [part, max] of g.sections) {
+      if (max === undefined || max > MERGE_MAX_BYTES) return [...groups];
+      union.set(part, Math.max(union.get(part) ?? 0, max));
+    }
+  }
+  if (union.size > MERGE_MAX_SECTIONS) return [...groups];
+  return [{ sections: union, uids: groups.flatMap((g) => g.uids) }];
+}
+
 /**
  * The selected mailbox's messages' sections; UIDs the server did not answer for (gone) are absent.
  * Through imapflow's command queue with the rows read here, as the view fetch does: its fetch()
  * compiles every key back to text and hashes an id per row, a tenth of a Sync window's parse time.
  */
 export async function fetchPartsGrouped(client: ImapFlow, wanted: ReadonlyMap<number, WantedSections>, onParts?: (uid: number, parts: FetchedPart[]) => void): Promise<Map<number, FetchedPart[]>> {
-  const groups = new Map<string, { sections: WantedSections; uids: number[] }>();
+  const groups = new Map<string, Group>();
   for (const [uid, sections] of wanted) {
     if (sections.size === 0) continue;
     const signature = JSON.stringify([...sections].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
@@ -109,7 +134,7 @@ export async function fetchPartsGrouped(client: ImapFlow, wanted: ReadonlyMap<nu
     groups.set(signature, group);
   }
   const out = new Map<number, FetchedPart[]>();
-  for (const { sections, uids } of groups.values()) {
+  for (const { sections, uids } of mergeGroups([...groups.values()])) {
     const items = partsItems(sections);
     const ours = new Set(uids);
     for (const set of uidSets(uids)) {
@@ -117,7 +142,8 @@ export async function fetchPartsGrouped(client: ImapFlow, wanted: ReadonlyMap<nu
         const msg = parsePartsRow(list);
         // Skip rows that carry no body data (an unsolicited flag update for another message).
         if (msg.uid === undefined || !ours.has(msg.uid) || (msg.bodyParts === undefined && msg.source === undefined)) return;
-        const parts = toFetchedParts(sections, msg);
+        // Cut to what this message asked for: a merged group fetched others' sections too.
+        const parts = toFetchedParts(wanted.get(msg.uid)!, msg);
         out.set(msg.uid, parts);
         onParts?.(msg.uid, parts);
       });

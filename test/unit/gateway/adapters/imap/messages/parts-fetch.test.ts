@@ -1,9 +1,27 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ImapAttribute } from '../../../../../../gateway/adapters/imap/raw-exec.js';
-import { parsePartsRow, partsQuery, toFetchedParts, wantedSections } from '../../../../../../gateway/adapters/imap/messages/parts-fetch.js';
+import { mergeGroups, parsePartsRow, partsQuery, toFetchedParts, wantedSections } from '../../../../../../gateway/adapters/imap/messages/parts-fetch.js';
 
 describe('parts-fetch', () => {
+  it('merges groups of short partial reads into one fetch of the union, largest limit per section', () => {
+    const merged = mergeGroups([
+      { sections: new Map([['1', 5120]]), uids: [1, 2] },
+      { sections: new Map([['2', 5120]]), uids: [3] },
+      { sections: new Map([['1.2', 300], ['1', 9000]]), uids: [4] },
+    ]);
+    assert.deepEqual(merged.map((g) => [[...g.sections], g.uids]), [[[['1', 9000], ['2', 5120], ['1.2', 300]], [1, 2, 3, 4]]]);
+  });
+
+  it('keeps groups apart when a section is unbounded or long, or the union is wide', () => {
+    const whole = [{ sections: new Map([['1', 5120]]), uids: [1] }, { sections: new Map<string, number | undefined>([['', undefined]]), uids: [2] }];
+    assert.equal(mergeGroups(whole).length, 2);
+    const long = [{ sections: new Map([['1', 5120]]), uids: [1] }, { sections: new Map([['2', 1_000_000]]), uids: [2] }];
+    assert.equal(mergeGroups(long).length, 2);
+    const wide = ['1', '2', '3', '4', '5'].map((part, i) => ({ sections: new Map([[part, 100]]), uids: [i + 1] }));
+    assert.equal(mergeGroups(wide).length, 5);
+  });
+
   it('merges a plan per section: the largest limit wins, no limit beats any', () => {
     const w = wantedSections([{ part: '1', maxBytes: 100 }, { part: '1', maxBytes: 300 }, { part: '2', maxBytes: 50 }, { part: '2' }, { part: '', maxBytes: 10 }]);
     assert.deepEqual([...w], [['1', 300], ['2', undefined], ['', 10]]);
