@@ -63,3 +63,10 @@ export async function flagSome(folder: string, uids: readonly number[], count: n
 
 /** Whether (a) is skipped (BENCH_SYNC_SKIP_INITIAL=1): (b) and (c) then start from a state that holds every message. */
 export const SKIP_INITIAL = process.env.BENCH_SYNC_SKIP_INITIAL === '1';
+
+/**
+ * How many times (a) is measured on warm code (BENCH_SYNC_INITIAL_RUNS, default 2), on both sides:
+ * the gateway after its cold run, the floor after the gateway (plus its run before). The best
+ * counts on each side; all are printed.
+ */
+export const INITIAL_RUNS = Math.max(1, Number(process.env.BENCH_SYNC_INITIAL_RUNS ?? 2));
