@@ -11,6 +11,7 @@ import { ImapChangeFeed } from './adapters/imap/imap-change-feed.js';
 import { ImapMailMessages } from './adapters/imap/imap-messages.js';
 import { ImapMailStore } from './adapters/imap/imap-mail-store.js';
 import { openImapSession, type ImapSession } from './adapters/imap/imap-session.js';
+import { SelectionMemo } from './adapters/imap/selection.js';
 import { SessionPool } from './adapters/imap/session-pool.js';
 import { SmtpMailSubmit } from './adapters/smtp/smtp-submit.js';
 import { openStateStore } from './adapters/state/open.js';
@@ -58,14 +59,18 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
   const ports: PortsFactory = {
     // Per-user backend sessions: the mail store borrows a pooled IMAP session when first used.
     // Calendar and contacts stores join here as their ports arrive.
-    forRequest: (user, signal) => ({
-      state,
-      clock: systemClock,
-      mail: new ImapMailStore(imapPool, user.credentials, signal, { sharedNamespaces: config.imap.sharedNamespaces }),
-      messages: new ImapMailMessages(imapPool, user.credentials, signal, { endpoint: config.imap, log: logger }),
-      mailFeed: new ImapChangeFeed(imapPool, user.credentials, signal),
-      submit: new SmtpMailSubmit(config.smtp, user.credentials, signal),
-    }),
+    forRequest: (user, signal) => {
+      // One per request: its reads and its change feed NOOP and STATUS a selection once.
+      const selections = new SelectionMemo();
+      return {
+        state,
+        clock: systemClock,
+        mail: new ImapMailStore(imapPool, user.credentials, signal, { sharedNamespaces: config.imap.sharedNamespaces }),
+        messages: new ImapMailMessages(imapPool, user.credentials, signal, { endpoint: config.imap, log: logger }, selections),
+        mailFeed: new ImapChangeFeed(imapPool, user.credentials, signal, selections),
+        submit: new SmtpMailSubmit(config.smtp, user.credentials, signal),
+      };
+    },
   };
   // Output buffers for WBXML responses, recycled so that large Sync responses are not written into freshly mapped memory.
   const responseBuffers = new BufferPool();

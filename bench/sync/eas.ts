@@ -213,7 +213,7 @@ export async function measureEas(folder: string, uids: readonly number[], rounds
     }
     return {
       initialMs: SKIP_INITIAL ? NaN : best.ms,
-      initialRunsMs: warm.map((w) => w.ms),
+      initialRunsMs: SKIP_INITIAL ? [] : warm.map((w) => w.ms),
       messages: initial.value.total,
       rounds: initial.value.n,
       noChangeMs: median(noChange),

@@ -36,7 +36,7 @@ import type { ChangeFeed, ChangedItem, FeedChanges, FeedCursor, FeedFilter, Feed
 import { classifyImapError } from './imap-errors.js';
 import type { ImapSession } from './imap-session.js';
 import { flagDigest } from './messages/flag-digest.js';
-import { enableQresync, isSelected, mailboxStatus, unselect, type SelectedStatus } from './selection.js';
+import { enableQresync, isSelected, mailboxStatus, unselect, type SelectedStatus, type SelectionMemo } from './selection.js';
 import type { SessionPool } from './session-pool.js';
 
 const DEFAULT_PAGE = 500;
@@ -57,11 +57,13 @@ export class ImapChangeFeed implements ChangeFeed {
     private readonly pool: SessionPool<ImapSession>,
     private readonly credentials: BackendCredentials,
     private readonly signal: AbortSignal,
+    /** The request's memo of refreshed selections, shared with its ImapMailMessages (selection.ts). */
+    private readonly selections?: SelectionMemo,
   ) {}
 
   async open(collection: string): Promise<FeedCursor> {
     return this.#run('STATUS', collection, async (client) => {
-      const st = await statusOf(client, collection);
+      const st = await statusOf(client, collection, this.selections);
       if (st.highestModSeq !== null) return JSON.stringify({ ...st } satisfies Cursor);
       await client.mailboxOpen(collection, { readOnly: true });
       return JSON.stringify({ ...st, flags: encodeDigest(await allFlags(client)) } satisfies Cursor);
@@ -97,7 +99,7 @@ export class ImapChangeFeed implements ChangeFeed {
     // refreshed view answers STATUS and the changes in well under a millisecond each at any
     // folder size, where a STATUS from another session costs Dovecot ~100 ms at 100,000 messages.
     return this.#run('FETCH', collection, async (client) => {
-      const st = await statusOf(client, collection);
+      const st = await statusOf(client, collection, this.selections);
       if (st.uidValidity !== cursor.uidValidity) return { reset: 'uidvalidity' };
       if ((cursor.highestModSeq === null) !== (st.highestModSeq === null)) return { reset: 'cursor-too-old' };
       const windowMoved = previous.since !== filter.since;
@@ -201,8 +203,8 @@ async function ensureSelected(client: ImapFlow, path: string, uidValidity: strin
 }
 
 /** Mod-sequences alone (CONDSTORE) cannot tell expunges: without QRESYNC the digest fallback is used. */
-function statusOf(client: ImapFlow, path: string): Promise<MailboxStatus> {
-  return mailboxStatus(client, path, { highestModSeq: client.enabled.has('QRESYNC') });
+function statusOf(client: ImapFlow, path: string, memo: SelectionMemo | undefined): Promise<MailboxStatus> {
+  return mailboxStatus(client, path, { highestModSeq: client.enabled.has('QRESYNC') }, memo);
 }
 
 async function search(client: ImapFlow, query: Record<string, unknown>): Promise<number[]> {

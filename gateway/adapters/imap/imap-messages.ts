@@ -84,7 +84,7 @@ import { fetchPartInfo, readPartChunks, type DirectRead } from './messages/part-
 import { searchMailbox } from './messages/search.js';
 import { fetchPartsGrouped, partsQuery, toFetchedParts, wantedSections, type WantedSections } from './messages/parts-fetch.js';
 import { fetchViewRows, uidSets } from './messages/view-fetch.js';
-import { isSelected, mailboxStatus } from './selection.js';
+import { isSelected, mailboxStatus, type SelectionMemo } from './selection.js';
 import type { SessionPool } from './session-pool.js';
 
 /** What large part downloads need for a connection of their own (see direct/part-download.ts). */
@@ -100,12 +100,15 @@ export class ImapMailMessages implements MailMessages {
     private readonly credentials: BackendCredentials,
     private readonly signal: AbortSignal,
     private readonly direct?: DirectReadOptions,
+    /** The request's memo of refreshed selections, shared with its ImapChangeFeed (selection.ts). */
+    private readonly selections?: SelectionMemo,
   ) {}
 
   async mailboxRef(path: string): Promise<MailboxRef> {
     // A session that keeps the mailbox selected answers from its refreshed view (see mailboxStatus).
     return this.#run('STATUS', undefined, 'none', async (client) => {
-      const st = await mailboxStatus(client, path, { highestModSeq: false });
+      // HIGHESTMODSEQ too, so the change feed of the same request can take this answer (SelectionMemo).
+      const st = await mailboxStatus(client, path, { highestModSeq: client.enabled.has('QRESYNC') }, this.selections);
       return { path, uidValidity: Number(st.uidValidity) };
     }, { prefer: path });
   }
@@ -381,7 +384,7 @@ export class ImapMailMessages implements MailMessages {
     try {
       return await this.pool.use(this.credentials, this.signal, async (session) => {
         const client = session.client;
-        if (box) await select(client, box, mode === 'write');
+        if (box) await select(client, box, mode === 'write', this.selections);
         return fn(client);
       }, {
         retryOnDeadSession: mode === 'read',

@@ -54,6 +54,51 @@ export async function refreshSelection(client: ImapFlow): Promise<boolean> {
   return !lost;
 }
 
+/**
+ * What one request has already learnt about the selections of the sessions it used. A Sync asks
+ * the session that keeps its mailbox selected for that mailbox's state two or three times within
+ * milliseconds (the command's MailboxRef, the change feed's cursor, then the reads, each of which
+ * used to NOOP first): with a memo, one request NOOPs and STATUSes a selection once, and answers
+ * again from that for FRESH_MS. Never across requests (each request makes its own memo), so a
+ * change made on the server before a request starts is always seen by it; and only for as long as
+ * the session still has that mailbox selected under the same UIDVALIDITY.
+ */
+export class SelectionMemo {
+  /** Longer than a Sync's reads take, shorter than any recheck of a waiting Sync or Ping. */
+  static readonly FRESH_MS = 500;
+  readonly #seen = new WeakMap<ImapFlow, { path: string; uidValidity: string; at: number; status?: SelectedStatus; withModSeq?: boolean }>();
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  #entry(client: ImapFlow, path: string) {
+    const e = this.#seen.get(client);
+    if (!e || e.path !== path || !isSelected(client, path, e.uidValidity) || this.now() - e.at > SelectionMemo.FRESH_MS) return undefined;
+    return e;
+  }
+
+  /** Whether this request verified `client`'s selection of `path` (NOOP without NO, or a fresh SELECT) moments ago. */
+  refreshed(client: ImapFlow, path: string): boolean {
+    return this.#entry(client, path) !== undefined;
+  }
+
+  /** After a NOOP that kept the selection, or a SELECT/EXAMINE: the session's view is current. */
+  noteRefreshed(client: ImapFlow): void {
+    const m = client.mailbox;
+    if (m) this.#seen.set(client, { path: m.path, uidValidity: String(m.uidValidity), at: this.now() });
+  }
+
+  /** The selected mailbox's state this request read moments ago (with HIGHESTMODSEQ when asked for). */
+  status(client: ImapFlow, path: string, withModSeq: boolean): SelectedStatus | undefined {
+    const e = this.#entry(client, path);
+    return e?.status && (e.withModSeq || !withModSeq) ? e.status : undefined;
+  }
+
+  noteStatus(client: ImapFlow, path: string, status: SelectedStatus, withModSeq: boolean): void {
+    const e = this.#entry(client, path);
+    if (e && e.uidValidity === status.uidValidity) Object.assign(e, { status, withModSeq });
+  }
+}
+
 export interface SelectedStatus {
   readonly uidValidity: string;
   readonly uidNext: number;
@@ -74,9 +119,14 @@ export interface SelectedStatus {
  * Changes after the NOOP are not in the answer; the view reads that follow on this session agree
  * with it, so a caller sees one consistent state.
  */
-export async function mailboxStatus(client: ImapFlow, path: string, opts: { readonly highestModSeq: boolean }): Promise<SelectedStatus> {
-  if (isSelected(client, path)) await refreshSelection(client);
+export async function mailboxStatus(client: ImapFlow, path: string, opts: { readonly highestModSeq: boolean }, memo?: SelectionMemo): Promise<SelectedStatus> {
+  const known = memo?.status(client, path, opts.highestModSeq);
+  if (known) return known;
+  if (isSelected(client, path) && !memo?.refreshed(client, path) && (await refreshSelection(client))) memo?.noteRefreshed(client);
   const st = await client.status(path, { uidValidity: true, uidNext: true, ...(opts.highestModSeq ? { highestModseq: true } : {}) });
   if (!st || st.uidValidity === undefined || st.uidNext === undefined) throw Object.assign(new Error(`STATUS of ${path} failed`), { mailboxMissing: true });
-  return { uidValidity: String(st.uidValidity), highestModSeq: st.highestModseq ? String(st.highestModseq) : null, uidNext: st.uidNext };
+  const status = { uidValidity: String(st.uidValidity), highestModSeq: st.highestModseq ? String(st.highestModseq) : null, uidNext: st.uidNext };
+  // Only an answer from the session's own, just refreshed view is kept (see SelectionMemo).
+  memo?.noteStatus(client, path, status, opts.highestModSeq);
+  return status;
 }

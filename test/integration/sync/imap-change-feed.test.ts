@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ImapFlow } from 'imapflow';
 import { ImapChangeFeed } from '../../../gateway/adapters/imap/imap-change-feed.js';
+import { ImapMailMessages } from '../../../gateway/adapters/imap/imap-messages.js';
+import { SelectionMemo } from '../../../gateway/adapters/imap/selection.js';
 import { ImapSession } from '../../../gateway/adapters/imap/imap-session.js';
 import { SessionPool } from '../../../gateway/adapters/imap/session-pool.js';
 import { isFeedReset, type FeedChanges, type FeedFilter, type FeedReset } from '../../../gateway/ports/change-feed.js';
@@ -125,6 +127,42 @@ describe('ImapChangeFeed on Dovecot', { timeout: 300_000 }, () => {
     await peer.append(box, msg('reborn'));
     try {
       assert.deepEqual(await feed.changesSince(box, cursor, ALL, ALL), { reset: 'uidvalidity' });
+    } finally {
+      await peer.mailboxDelete(box).catch(() => undefined);
+    }
+  });
+
+  test('one request (one SelectionMemo) NOOPs and STATUSes a kept selection once; the next request asks again and sees what changed', async () => {
+    const box = `${RUN}-memo`;
+    await peer.mailboxCreate(box);
+    await peer.append(box, msg('one'));
+    try {
+      const request = () => {
+        const selections = new SelectionMemo();
+        return { selections, messages: new ImapMailMessages(pool, ALICE, new AbortController().signal, undefined, selections), feed: new ImapChangeFeed(pool, ALICE, new AbortController().signal, selections) };
+      };
+      // Prime a pooled session that keeps the folder selected (an earlier request's read).
+      let cursor = await feed.open(box);
+      const prime = request();
+      await prime.messages.fetchViews(await prime.messages.mailboxRef(box), [1]);
+      const first = request();
+      const sync = await commands(async () => {
+        const ref = await first.messages.mailboxRef(box);
+        const r = changes(await first.feed.changesSince(box, cursor, ALL, ALL));
+        await first.messages.fetchViews(ref, [1]);
+        return r;
+      });
+      const noops = sync.sent.filter((l) => l === 'NOOP').length;
+      const statuses = sync.sent.filter((l) => l.startsWith('STATUS')).length;
+      assert.deepEqual([noops, statuses], [1, 1], sync.sent.join('\n'));
+      cursor = sync.result.newCursor;
+      // Another client delivers right after; a new request sees it at once.
+      await peer.append(box, msg('two'));
+      const second = request();
+      const next = changes(await second.feed.changesSince(box, cursor, ALL, ALL));
+      assert.deepEqual(next.added, ['2']);
+      const views = await second.messages.fetchViews(await second.messages.mailboxRef(box), [2]);
+      assert.equal(views.get(2)?.subject, 'two');
     } finally {
       await peer.mailboxDelete(box).catch(() => undefined);
     }

@@ -18,14 +18,14 @@ import {
   type MailboxRef,
 } from '../../../ports/mail-messages.js';
 import { isCommandFailure } from '../imap-errors.js';
-import { refreshSelection } from '../selection.js';
+import { refreshSelection, type SelectionMemo } from '../selection.js';
 
 const SYSTEM_FLAGS = new Set(['\\SEEN', '\\ANSWERED', '\\FLAGGED', '\\DELETED', '\\DRAFT']);
 /** RFC 3501 atom: no ( ) { SP CTL % * " \ ] and nothing beyond ASCII. */
 const KEYWORD = /^[\x21\x23-\x24\x26-\x27\x2b-\x5b\x5e-\x7a\x7c\x7e]+$/;
 export const SECTION = /^(\d+(\.\d+)*)?$/;
 
-export async function select(client: ImapFlow, box: MailboxRef, write: boolean): Promise<void> {
+export async function select(client: ImapFlow, box: MailboxRef, write: boolean, memo?: SelectionMemo): Promise<void> {
   const current = client.mailbox;
   const reuse = current && current.path === box.path && (!write || !current.readOnly);
   // A session keeps its mailbox selected between requests (the pool prefers such a session):
@@ -34,8 +34,11 @@ export async function select(client: ImapFlow, box: MailboxRef, write: boolean):
   // changes only.
   // A view under another UIDVALIDITY may be of a deleted namesake: select again to be sure; a
   // view the server reports lost (refreshSelection) is selected again too.
-  const fresh = reuse && (await refreshSelection(client)) && Number(current.uidValidity) === box.uidValidity;
+  // Within one request, a selection this request refreshed moments ago is not asked again (SelectionMemo).
+  const known = reuse && memo?.refreshed(client, box.path) === true;
+  const fresh = reuse && (known || (await refreshSelection(client))) && Number(current.uidValidity) === box.uidValidity;
   const mailbox = fresh ? current : await client.mailboxOpen(box.path, { readOnly: !write });
+  if (!known || !fresh) memo?.noteRefreshed(client);
   const actual = mailbox.uidValidity !== undefined ? Number(mailbox.uidValidity) : undefined;
   if (actual !== box.uidValidity) throw new UidValidityChangedError(box.path, box.uidValidity, actual);
 }
