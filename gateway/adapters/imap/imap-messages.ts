@@ -5,14 +5,16 @@
  * On the wire (Dovecot 2.3, one session):
  * - reads: EXAMINE <box> unless that box is already selected (a read-write SELECT left by an
  *   earlier write is kept: every read is a PEEK, so \Seen is never set either way), then NOOP to
- *   bring the kept selection's view up to date; the pool prefers a session with <box> selected;
+ *   bring the kept selection's view up to date (once per request: SelectionMemo in selection.ts);
+ *   the pool prefers a session with <box> selected;
  *   fetchViews: one UID FETCH per 8,000 characters of UID set (see view-fetch.ts);
  *   fetchParts: UID FETCH <uid> (UID BODY.PEEK[<part>]<0.N+1> ...), one round trip for all parts,
  *   one byte more than asked so `truncated` is known without the structure; fetchPartsMany: the
- *   same for many messages, one UID FETCH per group asking for the same sections (parts-fetch.ts);
+ *   same for many messages, one UID FETCH per group asking for the same sections, groups of short
+ *   partial reads merged into one (parts-fetch.ts); the rows of both are read by fetch-rows.ts;
  *   fetchRawParts: UID FETCH <uid> (UID BODY.PEEK[<part>.MIME] BODY.PEEK[<part>] ...);
  *   streamPart: imapflow download(): UID FETCH <uid> (BODY.PEEK[<part>]<k.65536>) per 64 KiB chunk,
- *   decoded (base64/QP) on the way, pulled as the reader reads;
+ *   decoded (base64/QP) on the way, pulled as the reader reads (messages/lent-session.ts);
  *   partInfo, readPart: see messages/part-read.ts (BINARY.SIZE checked by probes; BODY sections
  *   decoded here, or BINARY for a Range further in), 1 MiB per FETCH; a part of 1 MiB or more read
  *   from its start goes on a connection of its own instead (direct/part-download.ts: LOGIN or
@@ -30,12 +32,10 @@
  *   findByHeader: UID SEARCH HEADER <name> <value>.
  * - searchMessages: EXAMINE, UID SORT (REVERSE ARRIVAL) or UID SEARCH, see messages/search.ts.
  */
-import { finished } from 'node:stream/promises';
 import type { ImapFlow } from 'imapflow';
 import type { Logger } from 'pino';
 import type { FetchRequest } from '../../convert/email/body-plan.js';
 import type { FetchedPart, MessageView } from '../../convert/email/message-view.js';
-import { BackendUnavailableError } from '../../errors.js';
 import type { BackendCredentials } from '../../ports/credentials.js';
 import {
   FolderNotFoundError,
@@ -80,6 +80,7 @@ import {
   store,
   withoutRecent,
 } from './messages/imap-commands.js';
+import { chunksOnLentSession, streamOnLentSession } from './messages/lent-session.js';
 import { fetchPartInfo, readPartChunks, type DirectRead } from './messages/part-read.js';
 import { searchMailbox } from './messages/search.js';
 import { fetchPartsGrouped, partsQuery, toFetchedParts, wantedSections, type WantedSections } from './messages/parts-fetch.js';
@@ -171,32 +172,7 @@ export class ImapMailMessages implements MailMessages {
   async streamPart(box: MailboxRef, uid: number, part: string): Promise<PartStream> {
     checkUids([uid]);
     if (!SECTION.test(part)) throw new MailBackendError(`not a body section: ${JSON.stringify(part)}`);
-    // The pool lends the session for as long as the callback runs: here, until the stream is done.
-    let handOver!: (s: PartStream) => void;
-    let handed = false;
-    const handedOver = new Promise<PartStream>((resolve) => (handOver = resolve));
-    const work = this.#run('FETCH', box, 'read', async (client) => {
-      // The pool retries a read on a fresh session when a reused one died: not once the reader has the stream.
-      if (handed) throw new BackendUnavailableError('imap', 'IMAP connection lost while streaming a part');
-      // imapflow's 64 KiB chunks: 256 KiB streamed ~1.5x faster on loopback but grew RSS by 20-40 MiB.
-      const dl = await client.download(String(uid), part || undefined, { uid: true, decodeText: false });
-      if (!dl.content) throw new MessageNotFoundError(uid);
-      const content = dl.content;
-      // A request that ends (client gone, timeout) frees the session even if nobody reads on.
-      const abort = (): void => void content.destroy(new Error('request aborted'));
-      this.signal.addEventListener('abort', abort, { once: true });
-      handed = true;
-      handOver({
-        content,
-        ...(dl.meta.expectedSize ? { encodedSize: dl.meta.expectedSize } : {}),
-        ...(dl.meta.contentType ? { contentType: dl.meta.contentType } : {}),
-      });
-      await finished(content).catch(() => undefined);
-      this.signal.removeEventListener('abort', abort);
-    });
-    // Once handed over, a failure reaches the reader as the stream's error.
-    work.catch(() => undefined);
-    return Promise.race([handedOver, work.then(() => handedOver)]);
+    return streamOnLentSession((fn) => this.#run('FETCH', box, 'read', fn), this.signal, uid, part);
   }
 
   async fetchRawParts(box: MailboxRef, uid: number, parts: readonly string[]): Promise<RawPart[]> {
@@ -225,7 +201,7 @@ export class ImapMailMessages implements MailMessages {
     checkUids([uid]);
     checkSection(part, false);
     const whole: ByteRange = { start: 0, length: Number.MAX_SAFE_INTEGER };
-    return this.#lentChunks(box, (client) => readPartChunks(client, uid, part, range ?? whole, this.#directRead(box, uid, part)));
+    return chunksOnLentSession((fn) => this.#run('FETCH', box, 'read', fn), this.signal, (client) => readPartChunks(client, uid, part, range ?? whole, this.#directRead(box, uid, part)));
   }
 
   /** The direct route, while the pooled session stays lent (so a download still counts against the user's sessions). */
@@ -251,44 +227,6 @@ export class ImapMailMessages implements MailMessages {
       const ok = await client.messageDelete('1:*', { uid: true });
       if (!ok) await failure(client, 'EXPUNGE');
     });
-  }
-
-  /**
-   * Chunks produced on a session borrowed when iteration starts (not before: a response that
-   * streams several parts one after another must not hold several sessions while the first is
-   * read) and returned when it ends, fails or the reader stops. The reader pulls the producer
-   * directly, one chunk per request and nothing ahead, so a producer that lends its buffers
-   * (valid until the next chunk is asked for) may reuse them.
-   */
-  async *#lentChunks(box: MailboxRef, produce: (client: ImapFlow) => AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-    let handOver!: (it: AsyncIterator<Uint8Array>) => void;
-    let handed = false;
-    let done!: () => void;
-    const finishedReading = new Promise<void>((resolve) => (done = resolve));
-    const handedOver = new Promise<AsyncIterator<Uint8Array>>((resolve) => (handOver = resolve));
-    const work = this.#run('FETCH', box, 'read', async (client) => {
-      if (handed) throw new BackendUnavailableError('imap', 'IMAP connection lost while streaming a part');
-      handed = true;
-      handOver(produce(client)[Symbol.asyncIterator]());
-      // The session stays lent until the reader is done with the chunks.
-      await finishedReading;
-    });
-    work.catch(() => undefined);
-    try {
-      const it = await Promise.race([handedOver, work.then(() => handedOver)]);
-      try {
-        for (;;) {
-          if (this.signal.aborted) throw new Error('request aborted');
-          const next = await it.next();
-          if (next.done) return;
-          yield next.value;
-        }
-      } finally {
-        await it.return?.();
-      }
-    } finally {
-      done();
-    }
   }
 
   async setFlags(box: MailboxRef, uids: readonly number[], change: FlagChange): Promise<Map<number, FlagResult>> {
