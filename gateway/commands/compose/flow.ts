@@ -129,7 +129,7 @@ function prepare(ctx: CommandContext, req: ComposeRequest, mime: Uint8Array): Ou
   }
 }
 
-async function saveInSent(ctx: CommandContext, out: OutgoingMessage): Promise<void> {
+export async function saveInSent(ctx: CommandContext, out: OutgoingMessage): Promise<void> {
   try {
     const sent = await specialCollection(ctx, '\\Sent');
     if (!sent) {
@@ -143,7 +143,7 @@ async function saveInSent(ctx: CommandContext, out: OutgoingMessage): Promise<vo
 }
 
 /** Some recipients refused, the rest served: the send stands, and the user's Inbox says who was missed. */
-async function reportRefused(ctx: CommandContext, out: OutgoingMessage, refused: readonly string[]): Promise<void> {
+export async function reportRefused(ctx: CommandContext, out: OutgoingMessage, refused: readonly string[]): Promise<void> {
   ctx.log.warn({ messageId: out.messageId, refused: refused.length }, 'the submission server refused some recipients; the others got the message');
   try {
     const notice = nonDeliveryNotice({ userAddress: ctx.user.email, sent: out.transmitted, refused, now: ctx.ports.clock.now() });

@@ -4,8 +4,9 @@
  * each with its own Status, none failing another. The Sync command calls this before it plans
  * the server's changes and passes `applied` on, so the client's own changes are not echoed.
  *
- * Order of work: Adds, then Changes, then Deletes (a Change followed by a Delete of the same
- * item in one request ends deleted); Responses keep the request's order.
+ * Order of work: Adds, then Changes, then the drafts asked to be sent (Email2:Send), then
+ * Deletes (a Change followed by a Delete of the same item in one request ends deleted);
+ * Responses keep the request's order.
  */
 import type { WbxmlElement } from '../../../codec/tree.js';
 import type { MailboxRef } from '../../ports/mail-messages.js';
@@ -15,11 +16,12 @@ import { applyAdds } from './client/adds.js';
 import { applyChanges } from './client/changes.js';
 import { applyDeletes } from './client/deletes.js';
 import { applyDraftChanges } from './client/draft-changes.js';
+import { sendChangedDrafts } from './client/draft-send.js';
 import { changeResponse, deleteResponse } from './client/responses.js';
 
 export type ClientCommand =
-  | { readonly kind: 'add'; readonly clientId: string; readonly data: readonly WbxmlElement[] }
-  | { readonly kind: 'change'; readonly serverId: string; readonly data: readonly WbxmlElement[] }
+  | { readonly kind: 'add'; readonly clientId: string; readonly data: readonly WbxmlElement[]; readonly send?: true }
+  | { readonly kind: 'change'; readonly serverId: string; readonly data: readonly WbxmlElement[]; readonly send?: true }
   | { readonly kind: 'delete'; readonly serverId: string };
 
 export interface ClientChangeInput {
@@ -66,8 +68,14 @@ export async function applyClientCommands(input: ClientChangeInput, commands: re
 
   const changed = await applyChanges(input, changes);
   const drafts = await applyDraftChanges(input, changed.parsed, changes);
+  const unsent = await sendChangedDrafts(input, changes.map((c, i) => ({
+    send: c.send,
+    status: drafts.statuses.get(i) ?? changed.statuses[i],
+    uid: changed.parsed.get(i)?.uid,
+    newUid: drafts.newUids.get(i),
+  })));
   changes.forEach((c, i) => {
-    const status = drafts.statuses.get(i) ?? changed.statuses[i];
+    const status = drafts.statuses.get(i) ?? changed.statuses[i] ?? unsent.get(i);
     if (status !== undefined) responses[c.index] = changeResponse(c.serverId, status);
   });
 

@@ -18,8 +18,8 @@ export const MAX_COMMANDS = 1000;
 
 /** The same shape as client-changes.ts ClientCommand (structural), kept here so parsing stands alone. */
 export type SyncClientCommand =
-  | { readonly kind: 'add'; readonly clientId: string; readonly data: readonly WbxmlElement[] }
-  | { readonly kind: 'change'; readonly serverId: string; readonly data: readonly WbxmlElement[] }
+  | { readonly kind: 'add'; readonly clientId: string; readonly data: readonly WbxmlElement[]; readonly send?: true }
+  | { readonly kind: 'change'; readonly serverId: string; readonly data: readonly WbxmlElement[]; readonly send?: true }
   | { readonly kind: 'delete'; readonly serverId: string };
 
 export interface SyncOptions {
@@ -158,10 +158,10 @@ function parseCommands(el: WbxmlElement): { commands: SyncClientCommand[]; fetch
     const data = (): WbxmlElement[] => child(op, AS, 'ApplicationData')?.children ?? [];
     switch (op.tag) {
       case 'Add':
-        commands.push({ kind: 'add', clientId: requiredText(op, 'ClientId'), data: data() });
+        commands.push({ kind: 'add', clientId: requiredText(op, 'ClientId'), data: data(), ...sendOf(op) });
         break;
       case 'Change':
-        commands.push({ kind: 'change', serverId: requiredText(op, 'ServerId'), data: data() });
+        commands.push({ kind: 'change', serverId: requiredText(op, 'ServerId'), data: data(), ...sendOf(op) });
         break;
       case 'Delete':
         commands.push({ kind: 'delete', serverId: requiredText(op, 'ServerId') });
@@ -175,6 +175,11 @@ function parseCommands(el: WbxmlElement): { commands: SyncClientCommand[]; fetch
   }
   if (commands.length + fetches.length > MAX_COMMANDS) throw new SyncRequestError(`more than ${MAX_COMMANDS} operations in one collection`);
   return { commands, fetches };
+}
+
+/** Email2:Send (16.0+), beside ApplicationData: the draft is to be sent once saved. */
+function sendOf(op: WbxmlElement): { send?: true } {
+  return child(op, 'Email2', 'Send') !== undefined ? { send: true } : {};
 }
 
 function requiredText(parent: WbxmlElement, tag: string): string {

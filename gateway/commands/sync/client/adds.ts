@@ -3,9 +3,9 @@
  * 3.1.5.3; earlier versions have no draft sync). The draft is composed as MIME and APPENDed with
  * \Draft and \Seen; the answer carries the new ServerId and the FileReferences of the attachments
  * sent with it. A ClientId already answered (a retried request) gets the same ServerId again and
- * appends nothing. Anything else is refused per item with Status 6 and never applied.
+ * appends nothing. With Email2:Send the saved draft is then sent (draft-send.ts). Anything else is
+ * refused per item with Status 6 and never applied.
  */
-import { createHash } from 'node:crypto';
 import type { WbxmlElement } from '../../../../codec/tree.js';
 import { fromClientDraft, type ClientDraft } from '../../../convert/email/client-draft.js';
 import { composeDraft } from '../../../convert/email/compose-draft.js';
@@ -18,12 +18,18 @@ import type { ClientChangeInput } from '../client-changes.js';
 import { saveFlagDetails } from '../flag-details.js';
 import { categoryKeywords } from './flag-plan.js';
 import { attachmentRefsElement, matchAttachmentRefs, toComposeAttachment } from './draft-attachments.js';
+import { DRAFT_MARKER, draftMarkerValue } from './draft-marker.js';
+import { draftSendKey, sendDraft } from './draft-send.js';
 import { uidOf } from './item-ids.js';
 import { addResponse, SyncItemStatus } from './responses.js';
+
+export { DRAFT_MARKER, draftMarkerValue } from './draft-marker.js';
 
 export interface AddRequest {
   readonly clientId: string;
   readonly data: readonly WbxmlElement[];
+  /** Email2:Send: send the draft once it is saved (draft-send.ts). */
+  readonly send?: true;
 }
 
 export interface AddOutcome {
@@ -35,17 +41,6 @@ export interface AddOutcome {
 
 /** EAS FolderType 3: Drafts. */
 const DRAFTS = 3;
-
-/**
- * A header field every draft Add carries: a digest of (user, device, collection, ClientId). If the
- * gateway stops after the APPEND but before the state with the ClientId is saved, the client's
- * retry finds the draft by it instead of appending a second one. A draft Change drops it.
- */
-export const DRAFT_MARKER = 'X-Easgate-Draft';
-
-export function draftMarkerValue(login: string, deviceId: string, collectionId: string, clientId: string): string {
-  return createHash('sha256').update([login, deviceId, collectionId, clientId].join('\0')).digest('hex').slice(0, 32);
-}
 
 function draftMarker(input: ClientChangeInput, clientId: string): string {
   return draftMarkerValue(input.ctx.user.login, input.ctx.device.id, input.collectionId, clientId);
@@ -73,8 +68,13 @@ export async function applyAdds(input: ClientChangeInput, requests: readonly Add
   for (const r of requests) {
     const known = clientIds.get(r.clientId) ?? input.knownClientIds.get(r.clientId);
     if (known !== undefined) {
-      responses.push(await retried(input, r, known));
       const uid = uidOf(known, input.collectionId);
+      const sent = uid === undefined ? SyncItemStatus.success : await sendIfAsked(input, r, uid);
+      if (sent !== SyncItemStatus.success) {
+        responses.push(addResponse(r.clientId, sent));
+        continue;
+      }
+      responses.push(r.send ? addResponse(r.clientId, SyncItemStatus.success, known) : await retried(input, r, known));
       if (uid !== undefined) added.push(String(uid));
       clientIds.set(r.clientId, known);
       continue;
@@ -104,7 +104,12 @@ export async function applyAdds(input: ClientChangeInput, requests: readonly Add
       // Appended by a request whose state never got saved (the gateway stopped in between).
       ctx.log.info({ uid: already }, 'Sync Add: this draft was appended before; answered with it');
       const serverId = itemServerId(input.collectionId, String(already));
-      responses.push(await retried(input, r, serverId));
+      const sent = await sendIfAsked(input, r, already);
+      if (sent !== SyncItemStatus.success) {
+        responses.push(addResponse(r.clientId, sent));
+        continue;
+      }
+      responses.push(r.send ? addResponse(r.clientId, SyncItemStatus.success, serverId) : await retried(input, r, serverId));
       added.push(String(already));
       clientIds.set(r.clientId, serverId);
       continue;
@@ -119,14 +124,26 @@ export async function applyAdds(input: ClientChangeInput, requests: readonly Add
       continue;
     }
     const serverId = itemServerId(input.collectionId, String(uid));
-    added.push(String(uid));
-    clientIds.set(r.clientId, serverId);
     const flag = flagOf(draft);
     if (flag) await saveFlagDetails(ctx, input.box, new Map([[uid, flag]]));
-    const refs = draft.addAttachments.length > 0 ? await refsOf(input, uid, draft) : new Map<string, string>();
+    // A sent draft leaves Drafts: its attachments get no FileReferences.
+    const refs = draft.addAttachments.length > 0 && !r.send ? await refsOf(input, uid, draft) : new Map<string, string>();
+    const sent = await sendIfAsked(input, r, uid);
+    if (sent !== SyncItemStatus.success) {
+      // Saved but not sent: the draft stays in Drafts and reaches the client as the server's Add.
+      responses.push(addResponse(r.clientId, sent));
+      continue;
+    }
+    added.push(String(uid));
+    clientIds.set(r.clientId, serverId);
     responses.push(withData(addResponse(r.clientId, SyncItemStatus.success, serverId), attachmentRefsElement(refs)));
   }
   return { responses, added, clientIds };
+}
+
+/** Email2:Send once the draft is saved: Status 1 (sent, or not asked), or the Status that leaves it unsent in Drafts. */
+function sendIfAsked(input: ClientChangeInput, r: AddRequest, uid: number): Promise<number> {
+  return r.send ? sendDraft(input, uid, draftSendKey(input.collectionId, input.box, uid)) : Promise.resolve(SyncItemStatus.success);
 }
 
 /** \Draft and \Seen (a client's own draft is read), \Flagged for an active flag, and its categories. */

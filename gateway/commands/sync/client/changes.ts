@@ -20,6 +20,8 @@ import { SyncItemStatus } from './responses.js';
 export interface ChangeRequest {
   readonly serverId: string;
   readonly data: readonly WbxmlElement[];
+  /** Email2:Send: send the draft once changed (draft-send.ts). */
+  readonly send?: true;
 }
 
 export interface ChangeScope {

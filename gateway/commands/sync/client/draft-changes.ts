@@ -30,6 +30,8 @@ export interface DraftChangeOutcome {
   readonly statuses: Map<number, number>;
   /** Item ids replaced by a new message (the old id is gone, the new one arrives as an Add). */
   readonly replaced: Set<string>;
+  /** Change index -> the UID of the message that replaced the draft. */
+  readonly newUids: Map<number, number>;
 }
 
 const DRAFTS = 3;
@@ -42,8 +44,9 @@ export async function applyDraftChanges(
 ): Promise<DraftChangeOutcome> {
   const statuses = new Map<number, number>();
   const replaced = new Set<string>();
+  const newUids = new Map<number, number>();
   const { ctx } = input;
-  if (compareVersions(ctx.protocolVersion, '16.0') < 0) return { statuses, replaced };
+  if (compareVersions(ctx.protocolVersion, '16.0') < 0) return { statuses, replaced, newUids };
   for (const [index, { uid, change }] of parsed) {
     const data = requests[index]!.data;
     const hasAttachments = data.some((e) => e.ns === 'AirSyncBase' && e.tag === 'Attachments');
@@ -54,7 +57,11 @@ export async function applyDraftChanges(
       continue;
     }
     try {
-      if (await replaceDraft(input, uid, fromClientDraft(data, ctx.protocolVersion))) replaced.add(String(uid));
+      const newUid = await replaceDraft(input, uid, fromClientDraft(data, ctx.protocolVersion));
+      if (newUid !== undefined) {
+        replaced.add(String(uid));
+        newUids.set(index, newUid);
+      }
     } catch (err) {
       if (err instanceof ItemConversionError) {
         ctx.log.info({ uid, path: err.path, reason: err.reason }, 'Sync Change of a draft refused: conversion error');
@@ -67,18 +74,18 @@ export async function applyDraftChanges(
       } else throw err;
     }
   }
-  return { statuses, replaced };
+  return { statuses, replaced, newUids };
 }
 
-/** False when the message is no draft (its draft properties are ignored). */
-async function replaceDraft(input: ClientChangeInput, uid: number, draft: ClientDraft): Promise<boolean> {
+/** The new message's UID; undefined when the message is no draft (its draft properties are ignored). */
+async function replaceDraft(input: ClientChangeInput, uid: number, draft: ClientDraft): Promise<number | undefined> {
   const { ctx, box } = input;
   const messages = ctx.ports.messages;
   const view = (await messages.fetchViews(box, [uid], { preview: false })).get(uid);
   if (!view) throw new MessageNotFoundError(uid);
   if (!view.flags.some((f) => f.toLowerCase() === '\\draft')) {
     ctx.log.info({ uid }, 'Sync Change: draft properties on a message without \\Draft ignored');
-    return false;
+    return undefined;
   }
   const native = findBodyParts(view.structure).html ? 2 : 1;
   const old = (await loadEmailItems(messages, box, [uid], { version: ctx.protocolVersion, body: { bodyPreferences: [{ type: native }] }, collectionId: input.collectionId, preview: false })).get(uid);
@@ -101,5 +108,5 @@ async function replaceDraft(input: ClientChangeInput, uid: number, draft: Client
   const { uid: newUid } = await messages.replaceMessage(box, uid, mime, { flags });
   const stored = (await storedFlagsFor(ctx, box, [uid])).get(uid);
   await saveFlagDetails(ctx, box, new Map(stored ? [[newUid, stored], [uid, null]] : [[uid, null]]));
-  return true;
+  return newUid;
 }
