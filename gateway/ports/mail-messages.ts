@@ -22,6 +22,12 @@ import { FolderNotFoundError, MailBackendError } from './mail-store.js';
 export interface MailboxRef {
   readonly path: string;
   readonly uidValidity: number;
+  /**
+   * The folder's stable id (MailFolder.backendId) where the caller knows it. Adapters address the
+   * mailbox by path; what the gateway keeps about its messages (flag details) is keyed by this,
+   * so it outlives a rename of the folder on the server (IMAP RENAME keeps UIDVALIDITY and UIDs).
+   */
+  readonly folderId?: string;
 }
 
 export interface FetchViewsOptions {

@@ -151,10 +151,15 @@ export interface PruneResult {
   syncStates: number;
 }
 
-/** A mailbox as the flag-detail store names it: a new UIDVALIDITY voids what was stored under the old one. */
+/**
+ * A mailbox as the flag-detail store names it: by its folder's stable id when known (a rename on
+ * the server keeps the details), else by path; a new UIDVALIDITY voids what was stored under the
+ * old one.
+ */
 export interface MessageBoxKey {
   readonly path: string;
   readonly uidValidity: number;
+  readonly folderId?: string;
 }
 
 export interface FlagDetailsEntry {

@@ -85,7 +85,8 @@ async function run(env: CollectionEnv, collection: MailCollection, req: SyncColl
   const initial = req.syncKey === '0';
   // Before the feed: a UIDVALIDITY change after this is either seen by the feed (reset) or
   // refused by every fetch under this ref, so UIDs are never read under the wrong validity.
-  const box: MailboxRef | undefined = initial ? undefined : await ctx.ports.messages.mailboxRef(path);
+  // With the folder's stable id, for what is kept by it (flag details) to outlive a rename.
+  const box: MailboxRef | undefined = initial ? undefined : { ...(await ctx.ports.messages.mailboxRef(path)), folderId: collection.folder.backendId };
   const options = req.options;
   const start = await beginCollectionSync(ctx.ports.mailFeed, ctx.ports.state, {
     device,

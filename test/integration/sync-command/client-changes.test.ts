@@ -390,6 +390,29 @@ describe('Sync client changes over HTTP land on Dovecot', { timeout: 120_000 }, 
     console.log(`client changes: 500 Read in one Sync ${readMs.toFixed(0)} ms; 500 Delete (expunge) ${deleteMs.toFixed(0)} ms`);
   });
 
+  it('flag details outlive a rename of the folder on the server (kept by the folder id, not its path)', async () => {
+    const before = `${RUN}-flagren`;
+    const after = `${RUN}-flagren-renamed`;
+    await imap.mailboxCreate(before);
+    await imap.append(before, `From: carol@example.com\r\nTo: alice@example.com\r\nSubject: R ${TOKEN}\r\nMessage-ID: <R.${RUN}@example.com>\r\n\r\nbody\r\n`);
+    const fid = (await folderIds(url, phone)).get(before)!;
+    const primed = await sync(url, phone, syncRequest([coll('0', fid, [])]));
+    const got = await drain(url, phone, fid, primed.collections[0]!.syncKey, { options: [bodyPreference(2, 20000)] });
+    const flagged = await sync(url, phone, syncRequest([coll(got.key, fid, [change(got.adds[0]!.serverId, el(E, 'Flag', [el(E, 'Status', '2'), el(E, 'FlagType', 'Follow up'), el('Tasks', 'StartDate', '2026-12-01T00:00:00.000Z'), el('Tasks', 'UtcStartDate', '2026-12-01T00:00:00.000Z'), el('Tasks', 'DueDate', '2026-12-03T00:00:00.000Z'), el('Tasks', 'UtcDueDate', '2026-12-03T00:00:00.000Z')]))])]));
+    assert.deepEqual(flagged.collections[0]!.responses, []);
+    await imap.mailboxRename(before, after);
+    // Another device finds the folder under its new name with the same CollectionId, and the item with its dates.
+    const tablet: Phone = { deviceId: `ren${RUN}`.slice(0, 32), version: '16.1' };
+    const tabIds = await folderIds(url, tablet);
+    assert.equal(tabIds.get(after), fid, 'the CollectionId follows the rename');
+    const t0 = await sync(url, tablet, syncRequest([coll('0', fid, [])]));
+    const seen = await drain(url, tablet, fid, t0.collections[0]!.syncKey, { options: [bodyPreference(2, 20000)] });
+    assert.equal(seen.adds.length, 1);
+    assert.equal(field(seen.adds[0]!.data, 'Flag', 'Status'), '2');
+    assert.equal(field(seen.adds[0]!.data, 'Flag', 'FlagType'), 'Follow up');
+    assert.equal(field(seen.adds[0]!.data, 'Flag', 'DueDate'), '2026-12-03T00:00:00.000Z');
+  });
+
   async function sourceOf(path: string, uid: number): Promise<string> {
     const lock = await imap.getMailboxLock(path, { readOnly: true });
     try {

@@ -47,7 +47,7 @@ export async function applyDeletes(scope: DeleteScope, serverIds: readonly strin
     if (trash && trash.folder.path !== box.path) {
       const stored = await storedFlagsFor(ctx, box, uids);
       const moved = await ctx.ports.messages.moveMessages(box, uids, trash.folder.path);
-      await carryFlagDetails(ctx, stored, moved, trash.folder.path);
+      await carryFlagDetails(ctx, stored, moved, trash.folder.path, trash.folder.backendId);
     } else {
       if (scope.deletesAsMoves && scope.folderType !== DELETED_ITEMS && !trash) ctx.log.warn('Sync Delete: no Trash folder, deleting instead of moving');
       await ctx.ports.messages.deleteMessages(box, uids);
@@ -68,7 +68,7 @@ export async function applyDeletes(scope: DeleteScope, serverIds: readonly strin
 }
 
 /** A flagged message moved to Trash keeps its flag details under its new UID (COPYUID tells it). */
-async function carryFlagDetails(ctx: CommandContext, stored: ReadonlyMap<number, EmailFlag>, moved: MoveResult, trashPath: string): Promise<void> {
+async function carryFlagDetails(ctx: CommandContext, stored: ReadonlyMap<number, EmailFlag>, moved: MoveResult, trashPath: string, trashId: string): Promise<void> {
   const carried = new Map<number, EmailFlag>();
   for (const [uid, flag] of stored) {
     const to = moved.uidMap.get(uid);
@@ -76,5 +76,5 @@ async function carryFlagDetails(ctx: CommandContext, stored: ReadonlyMap<number,
   }
   if (carried.size === 0) return;
   const uidValidity = moved.uidValidity ?? (await ctx.ports.messages.mailboxRef(trashPath)).uidValidity;
-  await saveFlagDetails(ctx, { path: trashPath, uidValidity }, carried);
+  await saveFlagDetails(ctx, { path: trashPath, uidValidity, folderId: trashId }, carried);
 }

@@ -30,3 +30,19 @@ test('flag details inside a transaction roll back with it', async (t) => {
   }));
   assert.deepEqual(await store.getFlagDetails('alice@example.org', INBOX, [9]), new Map());
 });
+
+test('flag details keyed by the folder id follow the folder across a rename; rows stored by path are still read and move to the id when written', async (t) => {
+  const { store } = tempStore(t);
+  const user = 'alice@example.org';
+  // Stored before ids were passed: by path.
+  await store.putFlagDetails(user, { path: 'Projects', uidValidity: 9 }, [{ uid: 1, details: '{"old":1}' }, { uid: 2, details: '{"old":2}' }]);
+  const byId = { path: 'Projects', uidValidity: 9, folderId: 'imap:guid:abc' };
+  assert.deepEqual(await store.getFlagDetails(user, byId, [1, 2]), new Map([[1, '{"old":1}'], [2, '{"old":2}']]), 'path rows are read with an id');
+  await store.putFlagDetails(user, byId, [{ uid: 1, details: '{"new":1}' }]);
+  // Renamed on the server: same id and UIDVALIDITY, new path.
+  const renamed = { path: 'Archive/Projects', uidValidity: 9, folderId: 'imap:guid:abc' };
+  assert.deepEqual(await store.getFlagDetails(user, renamed, [1, 2]), new Map([[1, '{"new":1}']]), 'what was written under the id follows; the untouched path row stays with the old path');
+  await store.putFlagDetails(user, renamed, [{ uid: 1, details: null }]);
+  assert.deepEqual(await store.getFlagDetails(user, renamed, [1]), new Map());
+  assert.deepEqual(await store.getFlagDetails(user, { path: 'Projects', uidValidity: 9 }, [1, 2]), new Map([[2, '{"old":2}']]), 'the id row moved out of the path key when written');
+});
