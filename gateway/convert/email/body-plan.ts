@@ -167,7 +167,8 @@ export function sectionOf(p: MimePart): string {
 /**
  * Encoded bytes to fetch so that decoding yields at least `outBytes` bytes of UTF-8: base64 needs
  * 78 octets per 57 bytes, quoted-printable up to 3 per byte, UTF-16/32 shrink when re-encoded,
- * plus slack for a cut sequence. Undefined (the whole part) when that is not less than the part.
+ * plus slack for a cut sequence; for a part smaller than that, its size and some slack. Undefined
+ * (the whole part) only when no truncation is asked for.
  */
 export function rawBytesFor(p: MimePart, outBytes: number | undefined): number | undefined {
   if (outBytes === undefined) return undefined;
@@ -177,5 +178,9 @@ export function rawBytesFor(p: MimePart, outBytes: number | undefined): number |
   if (/^utf-?(16|32)/.test(charset)) n *= charset.includes('32') ? 4 : 2;
   else if (charset.startsWith('iso-2022')) n = Math.ceil(n * 1.5);
   n += 64;
-  return p.size !== undefined && n >= p.size ? undefined : n;
+  if (p.size === undefined || n < p.size) return n;
+  // A part smaller than what the truncation needs: a read bounded a little above its size still
+  // brings all of it, and bounded reads of many messages share one FETCH (parts-fetch.ts merges
+  // them). The slack covers a size reported a little short.
+  return Math.min(n, p.size + Math.max(1024, Math.ceil(p.size / 4)));
 }

@@ -125,11 +125,17 @@ export function mergeGroups(groups: readonly Group[]): Group[] {
  * compiles every key back to text and hashes an id per row, a tenth of a Sync window's parse time.
  */
 export async function fetchPartsGrouped(client: ImapFlow, wanted: ReadonlyMap<number, WantedSections>, onParts?: (uid: number, parts: FetchedPart[]) => void): Promise<Map<number, FetchedPart[]>> {
+  // Grouped by the sections asked for and whether each is read whole; a group reads each partial
+  // section as far as its furthest-reaching message asks (each message is cut back to its own).
   const groups = new Map<string, Group>();
   for (const [uid, sections] of wanted) {
     if (sections.size === 0) continue;
-    const signature = JSON.stringify([...sections].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
-    const group = groups.get(signature) ?? { sections, uids: [] };
+    const signature = JSON.stringify([...sections].map(([part, max]) => [part, max === undefined]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1)));
+    const group = groups.get(signature) ?? { sections: new Map(sections), uids: [] };
+    for (const [part, max] of sections) {
+      const had = group.sections.get(part);
+      if (max !== undefined && had !== undefined && max > had) group.sections.set(part, max);
+    }
     group.uids.push(uid);
     groups.set(signature, group);
   }

@@ -75,8 +75,10 @@ describe('what the adapter fetches', () => {
     assert.deepEqual(text1.fetch, [{ part: '1', maxBytes: 100 * 3 + 64 }]);
   });
 
-  it('the whole part when the budget is not smaller than it; MIME is BODY[] (cut or whole)', () => {
-    assert.deepEqual(planBodyFetch(plainOnly, { bodyPreferences: [{ type: 1, truncationSize: 5000 }] }, '14.1').fetch, [{ part: '1' }]);
+  it('all of a part smaller than the budget, read bounded a little above its size; MIME is BODY[] (cut or whole)', () => {
+    // plainOnly's part is 3000 bytes: the budget (5000 * 3 + 64) is larger, so its size + 1024.
+    assert.deepEqual(planBodyFetch(plainOnly, { bodyPreferences: [{ type: 1, truncationSize: 5000 }] }, '14.1').fetch, [{ part: '1', maxBytes: 3000 + 1024 }]);
+    assert.deepEqual(planBodyFetch(plainOnly, { bodyPreferences: [{ type: 1 }] }, '14.1').fetch, [{ part: '1' }], 'no truncation: the whole part');
     assert.deepEqual(planBodyFetch(alternative, { bodyPreferences: [{ type: 4, truncationSize: 100 }] }, '14.1').fetch, [{ part: '', maxBytes: 100 }]);
     assert.deepEqual(planBodyFetch(alternative, { bodyPreferences: [{ type: 4 }] }, '14.1').fetch, [{ part: '' }]);
   });
@@ -84,7 +86,7 @@ describe('what the adapter fetches', () => {
   it('a little of the text part for a preview, merged with the body fetch of the same part', () => {
     const plan = planBodyFetch(alternative, { bodyPreferences: [{ type: 2, truncationSize: 100, preview: 50 }] }, '14.1');
     // 2 KB of quoted-printable text is 6208 raw bytes at worst, more than the 3000-byte part: all of it.
-    assert.deepEqual(plan.fetch, [{ part: '2', maxBytes: 2 * 78 + 78 + 64 }, { part: '1' }]);
+    assert.deepEqual(plan.fetch, [{ part: '2', maxBytes: 2 * 78 + 78 + 64 }, { part: '1', maxBytes: 3000 + 1024 }]);
     const big: MessageView = { flags: [], structure: { ...text, size: 100000 } };
     const merged = planBodyFetch(big, { bodyPreferences: [{ type: 1, truncationSize: 10, preview: 50 }] }, '14.1');
     assert.deepEqual(merged.fetch, [{ part: '1', maxBytes: 2048 * 3 + 64 }]);
