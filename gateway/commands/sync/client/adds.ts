@@ -22,6 +22,7 @@ import { DRAFT_MARKER, draftMarkerValue } from './draft-marker.js';
 import { draftSendKey, sendDraft } from './draft-send.js';
 import { uidOf } from './item-ids.js';
 import { addResponse, SyncItemStatus } from './responses.js';
+import { FolderType } from '../../folder/folder-types.js';
 
 export { DRAFT_MARKER, draftMarkerValue } from './draft-marker.js';
 
@@ -38,9 +39,6 @@ export interface AddOutcome {
   readonly added: string[];
   readonly clientIds: Map<string, string>;
 }
-
-/** EAS FolderType 3: Drafts. */
-const DRAFTS = 3;
 
 function draftMarker(input: ClientChangeInput, clientId: string): string {
   return draftMarkerValue(input.ctx.user.login, input.ctx.device.id, input.collectionId, clientId);
@@ -64,7 +62,7 @@ export async function applyAdds(input: ClientChangeInput, requests: readonly Add
   const responses: WbxmlElement[] = [];
   const added: string[] = [];
   const clientIds = new Map<string, string>();
-  const draftsAllowed = input.folderType === DRAFTS && compareVersions(ctx.protocolVersion, '16.0') >= 0;
+  const draftsAllowed = input.folderType === FolderType.Drafts && compareVersions(ctx.protocolVersion, '16.0') >= 0;
   for (const r of requests) {
     const known = clientIds.get(r.clientId) ?? input.knownClientIds.get(r.clientId);
     if (known !== undefined) {

@@ -11,6 +11,7 @@ import type { CommandContext } from '../../types.js';
 import { saveFlagDetails, storedFlagsFor } from '../flag-details.js';
 import { uidOf } from './item-ids.js';
 import { SyncItemStatus } from './responses.js';
+import { FolderType } from '../../folder/folder-types.js';
 
 export interface DeleteScope {
   readonly ctx: CommandContext;
@@ -26,8 +27,6 @@ export interface DeleteOutcome {
   readonly deleted: string[];
 }
 
-/** EAS FolderType 4: Deleted Items. */
-const DELETED_ITEMS = 4;
 
 export async function applyDeletes(scope: DeleteScope, serverIds: readonly string[]): Promise<DeleteOutcome> {
   const { ctx, box } = scope;
@@ -43,13 +42,13 @@ export async function applyDeletes(scope: DeleteScope, serverIds: readonly strin
 
   let failed: number | undefined;
   try {
-    const trash = scope.deletesAsMoves && scope.folderType !== DELETED_ITEMS ? await specialCollection(ctx, '\\Trash') : undefined;
+    const trash = scope.deletesAsMoves && scope.folderType !== FolderType.DeletedItems ? await specialCollection(ctx, '\\Trash') : undefined;
     if (trash && trash.folder.path !== box.path) {
       const stored = await storedFlagsFor(ctx, box, uids);
       const moved = await ctx.ports.messages.moveMessages(box, uids, trash.folder.path);
       await carryFlagDetails(ctx, stored, moved, trash.folder.path, trash.folder.backendId);
     } else {
-      if (scope.deletesAsMoves && scope.folderType !== DELETED_ITEMS && !trash) ctx.log.warn('Sync Delete: no Trash folder, deleting instead of moving');
+      if (scope.deletesAsMoves && scope.folderType !== FolderType.DeletedItems && !trash) ctx.log.warn('Sync Delete: no Trash folder, deleting instead of moving');
       await ctx.ports.messages.deleteMessages(box, uids);
     }
   } catch (err) {

@@ -24,6 +24,7 @@ import { saveFlagDetails, storedFlagsFor } from '../flag-details.js';
 import type { ChangeRequest } from './changes.js';
 import { attachmentsOfView, keptAttachments, toComposeAttachment } from './draft-attachments.js';
 import { SyncItemStatus } from './responses.js';
+import { FolderType } from '../../folder/folder-types.js';
 
 export interface DraftChangeOutcome {
   /** Change index -> Status where the draft part failed. */
@@ -34,7 +35,6 @@ export interface DraftChangeOutcome {
   readonly newUids: Map<number, number>;
 }
 
-const DRAFTS = 3;
 const KEPT_PROPERTIES = ['to', 'cc', 'bcc', 'from', 'replyTo', 'subject', 'importance', 'body'] as const;
 
 export async function applyDraftChanges(
@@ -52,7 +52,7 @@ export async function applyDraftChanges(
     const hasAttachments = data.some((e) => e.ns === 'AirSyncBase' && e.tag === 'Attachments');
     const props = Object.keys(change.draft ?? {}).filter((k) => k !== 'attachments' && k !== 'isDraft');
     if (props.length === 0 && !hasAttachments) continue;
-    if (input.folderType !== DRAFTS) {
+    if (input.folderType !== FolderType.Drafts) {
       ctx.log.info({ uid }, 'Sync Change: draft properties outside Drafts ignored');
       continue;
     }

@@ -22,9 +22,7 @@ import { compareVersions } from '../../types.js';
 import type { ClientChangeInput } from '../client-changes.js';
 import { DRAFT_MARKER } from './draft-marker.js';
 import { SyncItemStatus } from './responses.js';
-
-/** EAS FolderType 3: Drafts. */
-const DRAFTS = 3;
+import { FolderType } from '../../folder/folder-types.js';
 
 /** How long a sent draft is remembered (a retried request must not send it twice). */
 const SENT_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -114,7 +112,7 @@ export async function sendChangedDrafts(input: ClientChangeInput, changes: reado
   const failed = new Map<number, number>();
   const asked = changes.some((c) => c.send);
   if (!asked) return failed;
-  if (input.folderType !== DRAFTS || compareVersions(input.ctx.protocolVersion, '16.0') < 0) {
+  if (input.folderType !== FolderType.Drafts || compareVersions(input.ctx.protocolVersion, '16.0') < 0) {
     input.ctx.log.info({ folderType: input.folderType }, 'Sync Change: Send outside Drafts or below 16.0 ignored');
     return failed;
   }
