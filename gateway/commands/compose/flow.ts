@@ -74,18 +74,30 @@ async function send(ctx: CommandContext, req: ComposeRequest, opts: ComposeOptio
   }
   if (mime.byteLength > opts.maxMessageBytes) throw new ComposeFailure('too-large', `message of ${mime.byteLength} bytes exceeds ${opts.maxMessageBytes}`);
   const out = prepare(ctx, req, mime);
-  const result = await ctx.ports.submit.submit({ from: ctx.user.email, to: out.recipients }, out.transmitted);
-  if (req.clientId !== undefined) await rememberClientId(ctx, device, req.clientId);
-  ctx.log.info({ messageId: out.messageId, recipients: out.recipients.length, refused: result.rejected.length, bytes: out.transmitted.length }, `${req.command}: message submitted`);
-  if (result.rejected.length) await reportRefused(ctx, out, result.rejected);
-  if (req.saveInSent) await saveInSent(ctx, out);
+  await submitOutgoing(ctx, out, { ...(req.clientId !== undefined ? { clientId: req.clientId } : {}), saveInSent: req.saveInSent, what: req.command });
   if (original) await markOriginal(ctx, req.command, original);
   return { kind: 'empty' };
 }
 
+/**
+ * A prepared message out over SMTP as the user, and what follows once SMTP took it: the ClientId
+ * remembered (a retry must not send again), a non-delivery notice for refused recipients, the
+ * copy in Sent. What SMTP refuses is thrown (SubmissionRejectedError, BackendUnavailableError);
+ * nothing after it is, since the client would answer an error by sending again. Shared with the
+ * Sync of a draft with Email2:Send.
+ */
+export async function submitOutgoing(ctx: CommandContext, out: OutgoingMessage, opts: { readonly clientId?: string; readonly saveInSent: boolean; readonly what: string }): Promise<void> {
+  const result = await ctx.ports.submit.submit({ from: ctx.user.email, to: out.recipients }, out.transmitted);
+  if (opts.clientId !== undefined) await rememberClientId(ctx, opts.clientId);
+  ctx.log.info({ messageId: out.messageId, recipients: out.recipients.length, refused: result.rejected.length, bytes: out.transmitted.length }, `${opts.what}: message submitted`);
+  if (result.rejected.length) await reportRefused(ctx, out, result.rejected);
+  if (opts.saveInSent) await saveInSent(ctx, out);
+}
+
 /** The message is out: a state store hiccup now must not turn into an error the client answers by sending again. */
-async function rememberClientId(ctx: CommandContext, device: DeviceKey, clientId: string): Promise<void> {
+async function rememberClientId(ctx: CommandContext, clientId: string): Promise<void> {
   try {
+    const device: DeviceKey = { user: ctx.user.login, deviceId: ctx.device.id };
     await ctx.ports.state.recordSentMessage(device, clientId, new Date(ctx.ports.clock.now().getTime() + CLIENT_ID_TTL_MS));
   } catch (err) {
     ctx.log.error({ err }, 'the message was sent but its ClientId could not be recorded');
@@ -129,7 +141,7 @@ function prepare(ctx: CommandContext, req: ComposeRequest, mime: Uint8Array): Ou
   }
 }
 
-export async function saveInSent(ctx: CommandContext, out: OutgoingMessage): Promise<void> {
+async function saveInSent(ctx: CommandContext, out: OutgoingMessage): Promise<void> {
   try {
     const sent = await specialCollection(ctx, '\\Sent');
     if (!sent) {
@@ -143,7 +155,7 @@ export async function saveInSent(ctx: CommandContext, out: OutgoingMessage): Pro
 }
 
 /** Some recipients refused, the rest served: the send stands, and the user's Inbox says who was missed. */
-export async function reportRefused(ctx: CommandContext, out: OutgoingMessage, refused: readonly string[]): Promise<void> {
+async function reportRefused(ctx: CommandContext, out: OutgoingMessage, refused: readonly string[]): Promise<void> {
   ctx.log.warn({ messageId: out.messageId, refused: refused.length }, 'the submission server refused some recipients; the others got the message');
   try {
     const notice = nonDeliveryNotice({ userAddress: ctx.user.email, sent: out.transmitted, refused, now: ctx.ports.clock.now() });

@@ -17,15 +17,12 @@ import { WHOLE_MESSAGE } from '../../../convert/email/message-view.js';
 import { MailBackendError, MessageNotFoundError } from '../../../ports/mail-messages.js';
 import { SubmissionRejectedError } from '../../../ports/mail-submit.js';
 import type { DeviceKey } from '../../../ports/state-store.js';
-import { reportRefused, saveInSent } from '../../compose/flow.js';
+import { submitOutgoing } from '../../compose/flow.js';
 import { compareVersions } from '../../types.js';
 import type { ClientChangeInput } from '../client-changes.js';
 import { DRAFT_MARKER } from './draft-marker.js';
 import { SyncItemStatus } from './responses.js';
 import { FolderType } from '../../folder/folder-types.js';
-
-/** How long a sent draft is remembered (a retried request must not send it twice). */
-const SENT_TTL_MS = 7 * 24 * 3600 * 1000;
 
 /** The key a sent draft is remembered by: per device, like a SendMail ClientId. */
 export function draftSendKey(collectionId: string, box: { uidValidity: number }, uid: number): string {
@@ -56,9 +53,9 @@ export async function sendDraft(input: ClientChangeInput, uid: number, key: stri
     }
     throw err;
   }
-  let refused: readonly string[];
   try {
-    refused = (await ctx.ports.submit.submit({ from: ctx.user.email, to: out.recipients }, out.transmitted)).rejected;
+    // Remembered under `key` as SendMail remembers a ClientId; the copy goes to Sent.
+    await submitOutgoing(ctx, out, { clientId: key, saveInSent: true, what: 'Sync: draft' });
   } catch (err) {
     if (err instanceof SubmissionRejectedError) {
       ctx.log.warn({ uid, refusal: err.refusal, smtpCode: err.smtpCode }, 'Sync: the submission server refused the draft');
@@ -70,15 +67,6 @@ export async function sendDraft(input: ClientChangeInput, uid: number, key: stri
     }
     throw err;
   }
-  // The message is out: from here on nothing may turn into an error the client answers by sending again.
-  try {
-    await ctx.ports.state.recordSentMessage(device, key, new Date(ctx.ports.clock.now().getTime() + SENT_TTL_MS));
-  } catch (err) {
-    ctx.log.error({ err, uid }, 'the draft was sent but could not be recorded as sent');
-  }
-  ctx.log.info({ uid, messageId: out.messageId, recipients: out.recipients.length, refused: refused.length, bytes: out.transmitted.length }, 'Sync: draft submitted');
-  if (refused.length) await reportRefused(ctx, out, refused);
-  await saveInSent(ctx, out);
   try {
     await ctx.ports.messages.deleteMessages(box, [uid]);
   } catch (err) {
