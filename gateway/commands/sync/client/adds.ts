@@ -66,13 +66,10 @@ export async function applyAdds(input: ClientChangeInput, requests: readonly Add
   for (const r of requests) {
     const known = clientIds.get(r.clientId) ?? input.knownClientIds.get(r.clientId);
     if (known !== undefined) {
+      const again = await answerAgain(input, r, known);
+      responses.push(again.response);
+      if (!again.holds) continue;
       const uid = uidOf(known, input.collectionId);
-      const sent = uid === undefined ? SyncItemStatus.success : await sendIfAsked(input, r, uid);
-      if (sent !== SyncItemStatus.success) {
-        responses.push(addResponse(r.clientId, sent));
-        continue;
-      }
-      responses.push(r.send ? addResponse(r.clientId, SyncItemStatus.success, known) : await retried(input, r, known));
       if (uid !== undefined) added.push(String(uid));
       clientIds.set(r.clientId, known);
       continue;
@@ -102,12 +99,9 @@ export async function applyAdds(input: ClientChangeInput, requests: readonly Add
       // Appended by a request whose state never got saved (the gateway stopped in between).
       ctx.log.info({ uid: already }, 'Sync Add: this draft was appended before; answered with it');
       const serverId = itemServerId(input.collectionId, String(already));
-      const sent = await sendIfAsked(input, r, already);
-      if (sent !== SyncItemStatus.success) {
-        responses.push(addResponse(r.clientId, sent));
-        continue;
-      }
-      responses.push(r.send ? addResponse(r.clientId, SyncItemStatus.success, serverId) : await retried(input, r, serverId));
+      const again = await answerAgain(input, r, serverId);
+      responses.push(again.response);
+      if (!again.holds) continue;
       added.push(String(already));
       clientIds.set(r.clientId, serverId);
       continue;
@@ -158,17 +152,24 @@ function flagOf(draft: ClientDraft): EmailFlag | undefined {
   return f.status === undefined ? { ...f, status: 2 } : f;
 }
 
-/** The same answer as the first time: ServerId, Status 1, and the attachments' FileReferences. */
-async function retried(input: ClientChangeInput, r: AddRequest, serverId: string): Promise<WbxmlElement> {
+/**
+ * The answer to a ClientId whose draft exists already (a retried request, or one the gateway
+ * appended but never recorded): sent first if the client asked (Email2:Send), then the same answer
+ * as the first time. `holds` is false when that send failed: the draft stays unsent in Drafts.
+ */
+async function answerAgain(input: ClientChangeInput, r: AddRequest, serverId: string): Promise<{ response: WbxmlElement; holds: boolean }> {
   const uid = uidOf(serverId, input.collectionId);
+  const sent = uid === undefined ? SyncItemStatus.success : await sendIfAsked(input, r, uid);
+  if (sent !== SyncItemStatus.success) return { response: addResponse(r.clientId, sent), holds: false };
   let draft: ClientDraft | undefined;
   try {
     draft = fromClientDraft(r.data, input.ctx.protocolVersion);
   } catch {
     draft = undefined;
   }
-  const refs = uid !== undefined && draft && draft.addAttachments.length > 0 ? await refsOf(input, uid, draft) : new Map<string, string>();
-  return withData(addResponse(r.clientId, SyncItemStatus.success, serverId), attachmentRefsElement(refs));
+  // ServerId, Status 1, and the attachments' FileReferences (none for a sent draft, which left Drafts).
+  const refs = uid !== undefined && !r.send && draft && draft.addAttachments.length > 0 ? await refsOf(input, uid, draft) : new Map<string, string>();
+  return { response: withData(addResponse(r.clientId, SyncItemStatus.success, serverId), attachmentRefsElement(refs)), holds: true };
 }
 
 async function refsOf(input: ClientChangeInput, uid: number, draft: ClientDraft): Promise<Map<string, string>> {
