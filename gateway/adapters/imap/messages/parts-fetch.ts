@@ -18,14 +18,19 @@ import { uidSets } from './view-fetch.js';
 /** One message's wanted sections: section -> byte limit (undefined: the whole section). */
 export type WantedSections = Map<string, number | undefined>;
 
+/** Asks for `part` up to `max` as well: the largest limit wins, no limit (the whole section) beats any. */
+function widen(wanted: WantedSections, part: string, max: number | undefined): void {
+  if (!wanted.has(part)) wanted.set(part, max);
+  else {
+    const had = wanted.get(part);
+    wanted.set(part, had === undefined || max === undefined ? undefined : Math.max(had, max));
+  }
+}
+
 /** Merges a plan's requests per section: the largest limit wins, no limit beats any. */
 export function wantedSections(requests: readonly FetchRequest[]): WantedSections {
   const wanted: WantedSections = new Map();
-  for (const r of requests) {
-    const had = wanted.get(r.part);
-    if (!wanted.has(r.part)) wanted.set(r.part, r.maxBytes);
-    else wanted.set(r.part, had === undefined || r.maxBytes === undefined ? undefined : Math.max(had, r.maxBytes));
-  }
+  for (const r of requests) widen(wanted, r.part, r.maxBytes);
   return wanted;
 }
 
@@ -112,7 +117,7 @@ export function mergeGroups(groups: readonly Group[]): Group[] {
   for (const g of groups) {
     for (const [part, max] of g.sections) {
       if (max === undefined || max > MERGE_MAX_BYTES) return [...groups];
-      union.set(part, Math.max(union.get(part) ?? 0, max));
+      widen(union, part, max);
     }
   }
   if (union.size > MERGE_MAX_SECTIONS) return [...groups];
@@ -131,11 +136,8 @@ export async function fetchPartsGrouped(client: ImapFlow, wanted: ReadonlyMap<nu
   for (const [uid, sections] of wanted) {
     if (sections.size === 0) continue;
     const signature = JSON.stringify([...sections].map(([part, max]) => [part, max === undefined]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1)));
-    const group = groups.get(signature) ?? { sections: new Map(sections), uids: [] };
-    for (const [part, max] of sections) {
-      const had = group.sections.get(part);
-      if (max !== undefined && had !== undefined && max > had) group.sections.set(part, max);
-    }
+    const group: Group = groups.get(signature) ?? { sections: new Map(), uids: [] };
+    for (const [part, max] of sections) widen(group.sections, part, max);
     group.uids.push(uid);
     groups.set(signature, group);
   }
